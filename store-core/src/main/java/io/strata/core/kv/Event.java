@@ -1,0 +1,27 @@
+package io.strata.core.kv;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A change to one key at one revision, as etcd's {@code mvccpb.Event}. {@code prevKv} is the
+ * version the change replaced, or null when the key did not exist before (a creating put) or when
+ * that version is no longer available.
+ */
+public record Event(Type type, KeyValue kv, @Nullable KeyValue prevKv) {
+
+  /** etcd's event types, with etcd's wire numbers as ordinals. */
+  public enum Type {
+    PUT,
+    DELETE
+  }
+
+  /** The main revision of the change. */
+  public long revision() {
+    return kv.modRevision();
+  }
+
+  /** This event without its previous key value (for watchers that did not ask for prev_kv). */
+  public Event withoutPrevKv() {
+    return prevKv == null ? this : new Event(type, kv, null);
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * The MVCC engine: etcd's revision model on a {@link io.strata.core.backend.Backend}.
+ *
+ * <p>Key types: {@link io.strata.core.mvcc.KvStore} (the contract, with etcd's semantics on each
+ * method), {@link io.strata.core.mvcc.MvccStore} (the implementation), {@link
+ * io.strata.core.mvcc.ApplyBatch} (the single-writer path: requests applied in one atomic backend
+ * write together with the caller's applied index). Package-private collaborators split the work:
+ * {@code VersionScanner} finds the version of each key visible at a revision, {@code RangeExecutor}
+ * applies etcd's limit/sort/filter rules, {@code TxnChecks} enforces etcd's request rules, {@code
+ * Compactor} removes superseded versions in the background, {@code KvHasher} computes HashKV.
+ *
+ * <p>Rules: there is no in-memory key index, so memory does not grow with the key count; readers
+ * use backend snapshots and never block the writer; every expected failure is a typed {@link
+ * io.strata.core.StoreException} raised before anything is written.
+ */
+@NullMarked
+package io.strata.core.mvcc;
+
+import org.jspecify.annotations.NullMarked;
