@@ -77,6 +77,19 @@ final class Compactor implements AutoCloseable {
     executor.execute(this::run);
   }
 
+  /** Completes when versions up to {@code revision} are removed (at once if they already are). */
+  CompletableFuture<Void> await(long revision) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    synchronized (lock) {
+      if (finished >= revision) {
+        done.complete(null);
+      } else {
+        waiters.add(new Waiter(revision, done));
+      }
+    }
+    return done;
+  }
+
   long finishedRevision() {
     synchronized (lock) {
       return finished;

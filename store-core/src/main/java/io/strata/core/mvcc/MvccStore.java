@@ -220,7 +220,10 @@ public final class MvccStore implements KvStore {
             break;
           }
           lastMain = main;
-          events.add(event(versions, revisions.value(), revisionKey, withPrevKv));
+          // Like etcd, which reads prev_kv at revision - 1: none for an event at or below the
+          // compact revision, whether or not compaction has physically removed it yet.
+          boolean prevKv = withPrevKv && main > compacted;
+          events.add(event(versions, revisions.value(), revisionKey, prevKv));
           revisions.next();
         }
       }
@@ -297,6 +300,14 @@ public final class MvccStore implements KvStore {
   @Override
   public long sizeInUseBytes() {
     return backend.approximateLiveSize();
+  }
+
+  /**
+   * Completes when the versions a compaction at {@code revision} made unreachable are physically
+   * removed (etcd's {@code physical=true}); waits for that compaction to be applied if needed.
+   */
+  public CompletableFuture<Void> compactionDone(long revision) {
+    return compactor.await(revision);
   }
 
   /** The revision up to which old versions are physically gone. */

@@ -18,16 +18,17 @@ import java.util.Set;
  * etcd's request rules, checked before any data is read or written (etcd {@code v3rpc/key.go}):
  * keys present, no value with ignore_value, no lease with ignore_lease, at most {@code maxTxnOps}
  * compares or ops per branch (a nested transaction gets the remaining budget), and no key written
- * twice in one branch.
+ * twice in one branch. The engine applies them to every write; the server also calls them before
+ * proposing, so a malformed request never costs a Raft round trip.
  */
-final class TxnChecks {
+public final class TxnChecks {
   private TxnChecks() {}
 
-  static void checkRange(RangeRequest r) {
+  public static void checkRange(RangeRequest r) {
     requireKey(r.key());
   }
 
-  static void checkPut(PutRequest r) {
+  public static void checkPut(PutRequest r) {
     requireKey(r.key());
     if (r.ignoreValue() && r.value().length != 0) {
       throw new InvalidRequestException(Reason.VALUE_PROVIDED);
@@ -37,12 +38,12 @@ final class TxnChecks {
     }
   }
 
-  static void checkDelete(DeleteRangeRequest r) {
+  public static void checkDelete(DeleteRangeRequest r) {
     requireKey(r.key());
   }
 
   /** The whole structure of a top-level transaction, then its duplicate-key rule. */
-  static void checkTxn(TxnRequest r, int maxTxnOps) {
+  public static void checkTxn(TxnRequest r, int maxTxnOps) {
     checkTxnStructure(r, maxTxnOps);
     checkIntervals(r.success());
     checkIntervals(r.failure());

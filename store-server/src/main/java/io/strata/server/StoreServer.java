@@ -1,0 +1,197 @@
+package io.strata.server;
+
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.strata.core.backend.BackendConfig;
+import io.strata.core.mvcc.MvccConfig;
+import io.strata.core.schema.ColumnFamilies;
+import io.strata.server.config.ServerConfig;
+import io.strata.server.grpc.KvService;
+import io.strata.server.grpc.MaintenanceService;
+import io.strata.server.grpc.MemberIdentity;
+import io.strata.server.grpc.Members;
+import io.strata.server.http.HttpEndpoint;
+import io.strata.server.raft.KvStateMachine;
+import io.strata.server.raft.RaftNode;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One member, wired: the store and its state machine, the Raft node, the gRPC server on the client
+ * URLs and the HTTP endpoint on the metrics URLs. Only start and stop live here.
+ *
+ * <p>Data layout under {@code --data-dir}: {@code member/kv} is the live RocksDB store, {@code
+ * member/raft} is Ratis's storage (log, metadata, snapshots).
+ */
+public final class StoreServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StoreServer.class);
+
+  private final ServerConfig config;
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final KvStateMachine stateMachine;
+  private final RaftNode raft;
+  private final Members members;
+  private final List<Server> grpcServers = new ArrayList<>();
+  private final List<HttpEndpoint> httpEndpoints = new ArrayList<>();
+  private final HealthStatusManager health = new HealthStatusManager();
+  private volatile boolean closed;
+
+  private StoreServer(ServerConfig config, Runnable fatal) throws IOException {
+    this.config = config;
+    Path member = config.dataDir().resolve("member");
+    Files.createDirectories(member);
+    BackendConfig backend =
+        new BackendConfig(
+            member.resolve("kv"),
+            ColumnFamilies.ALL,
+            BackendConfig.DEFAULT_BLOCK_CACHE_BYTES,
+            BackendConfig.DEFAULT_WRITE_BUFFER_BYTES,
+            false);
+    MvccConfig mvcc =
+        new MvccConfig(config.maxTxnOps(), MvccConfig.defaults().compactionBatchLimit());
+    this.stateMachine =
+        new KvStateMachine(member.resolve("kv"), backend, mvcc, events -> {}, fatal);
+    this.raft = new RaftNode(config, stateMachine, member.resolve("raft"));
+    this.members =
+        new Members(
+            MemberIdentity.of(config.name(), config.initialCluster(), config.initialClusterToken()),
+            raft,
+            stateMachine);
+  }
+
+  /**
+   * Starts a member. {@code fatal} runs when the member can no longer write its disk and must stop
+   * (the launcher exits the process).
+   */
+  public static StoreServer start(ServerConfig config, Runnable fatal) throws IOException {
+    StoreServer s = new StoreServer(config, fatal);
+    try {
+      s.startAll();
+    } catch (IOException | RuntimeException e) {
+      s.close();
+      throw e;
+    }
+    return s;
+  }
+
+  private void startAll() throws IOException {
+    raft.start();
+    for (URI url : config.listenClientUrls()) {
+      Server server =
+          NettyServerBuilder.forAddress(new InetSocketAddress(url.getHost(), url.getPort()))
+              .maxInboundMessageSize(config.maxRequestBytes() + (512 << 10))
+              .permitKeepAliveTime(5, TimeUnit.SECONDS)
+              .permitKeepAliveWithoutCalls(true)
+              .addService(new KvService(members, config.maxRequestBytes(), config.maxTxnOps()))
+              .addService(new MaintenanceService(members))
+              .addService(health.getHealthService())
+              .build()
+              .start();
+      grpcServers.add(server);
+    }
+    registerMetrics();
+    for (URI url : config.listenMetricsUrls()) {
+      httpEndpoints.add(new HttpEndpoint(url, registry, this::unhealthyReason));
+    }
+    health.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+    LOG.atInfo()
+        .setMessage("ready to serve client requests")
+        .addKeyValue("member", config.name())
+        .addKeyValue("client-urls", config.listenClientUrls())
+        .log();
+  }
+
+  private void registerMetrics() {
+    Gauge.builder("etcd_server_has_leader", () -> raft.leader().isPresent() ? 1 : 0)
+        .description("Whether or not a leader exists. 1 is existence, 0 is not.")
+        .register(registry);
+    Gauge.builder("etcd_server_is_leader", () -> raft.isLeader() ? 1 : 0).register(registry);
+    Gauge.builder("etcd_mvcc_db_total_size_in_bytes", () -> members.store().sizeBytes())
+        .register(registry);
+    Gauge.builder("etcd_mvcc_db_total_size_in_use_in_bytes", () -> members.store().sizeInUseBytes())
+        .register(registry);
+    Gauge.builder("etcd_server_quota_backend_bytes", config::effectiveQuotaBytes)
+        .register(registry);
+    Gauge.builder("etcd_debugging_mvcc_current_revision", () -> members.store().currentRevision())
+        .register(registry);
+    Gauge.builder("etcd_debugging_mvcc_compact_revision", () -> members.store().compactRevision())
+        .register(registry);
+    Gauge.builder("etcd_server_proposals_committed_total", raft::commitIndex).register(registry);
+    Gauge.builder("etcd_server_proposals_applied_total", raft::appliedIndex).register(registry);
+    Gauge.builder(
+            "etcd_server_proposals_pending",
+            () -> Math.max(0, raft.commitIndex() - raft.appliedIndex()))
+        .register(registry);
+  }
+
+  /** Null when healthy; else why not (etcd's /health semantics: a leader and a readable store). */
+  private @Nullable String unhealthyReason() {
+    if (closed) {
+      return "server stopped";
+    }
+    if (raft.leader().isEmpty()) {
+      return "no leader";
+    }
+    try {
+      members.store().currentRevision();
+      raft.readBarrier().get(2, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      return "linearizable read failed";
+    }
+    return null;
+  }
+
+  public Members members() {
+    return members;
+  }
+
+  /** The port of the first client URL (useful when it was 0). */
+  public int clientPort() {
+    return grpcServers.get(0).getPort();
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    health.enterTerminalState();
+    for (HttpEndpoint h : httpEndpoints) {
+      h.close();
+    }
+    for (Server s : grpcServers) {
+      s.shutdown();
+    }
+    for (Server s : grpcServers) {
+      try {
+        if (!s.awaitTermination(5, TimeUnit.SECONDS)) {
+          s.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        s.shutdownNow();
+      }
+    }
+    try {
+      raft.close();
+    } catch (IOException e) {
+      LOG.atWarn().setMessage("raft close failed").setCause(e).log();
+    }
+    LOG.atInfo().setMessage("member stopped").addKeyValue("member", config.name()).log();
+  }
+}

@@ -1,0 +1,63 @@
+package io.strata.server;
+
+import io.strata.server.config.ConfigException;
+import io.strata.server.config.Flags;
+import io.strata.server.config.ServerConfig;
+import io.strata.server.grpc.MaintenanceService;
+import java.util.concurrent.CountDownLatch;
+
+/** The {@code strata} command: parses etcd's flags, runs one member until SIGTERM or SIGINT. */
+public final class StoreServerMain {
+  private StoreServerMain() {}
+
+  public static void main(String[] args) throws Exception {
+    Flags.Parsed parsed;
+    try {
+      parsed = Flags.parse(args);
+    } catch (ConfigException e) {
+      System.err.println("strata: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    switch (parsed.action()) {
+      case HELP -> {
+        System.out.print(Flags.usage());
+        return;
+      }
+      case VERSION -> {
+        System.out.println("strata version 0.1.0 (etcd API " + MaintenanceService.VERSION + ")");
+        return;
+      }
+      case RUN -> {}
+    }
+    ServerConfig config = parsed.config();
+    if (config == null) {
+      throw new IllegalStateException("no config for run");
+    }
+    System.setProperty("org.slf4j.simpleLogger.log.org.apache.ratis", "warn");
+    StoreServer server;
+    try {
+      server =
+          StoreServer.start(
+              config,
+              () -> {
+                System.err.println("strata: fatal storage error; stopping the member");
+                Runtime.getRuntime().halt(1);
+              });
+    } catch (Exception e) {
+      System.err.println("strata: cannot start member '" + config.name() + "': " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                },
+                "strata-shutdown"));
+    stopped.await();
+  }
+}

@@ -1,0 +1,196 @@
+package io.strata.server.grpc;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.grpc.stub.StreamObserver;
+import io.strata.api.etcdserverpb.CompactionRequest;
+import io.strata.api.etcdserverpb.CompactionResponse;
+import io.strata.api.etcdserverpb.DeleteRangeRequest;
+import io.strata.api.etcdserverpb.DeleteRangeResponse;
+import io.strata.api.etcdserverpb.KVGrpc;
+import io.strata.api.etcdserverpb.PutRequest;
+import io.strata.api.etcdserverpb.PutResponse;
+import io.strata.api.etcdserverpb.RangeRequest;
+import io.strata.api.etcdserverpb.RangeResponse;
+import io.strata.api.etcdserverpb.ResponseOp;
+import io.strata.api.etcdserverpb.TxnRequest;
+import io.strata.api.etcdserverpb.TxnResponse;
+import io.strata.core.mvcc.TxnChecks;
+import io.strata.server.apply.Command;
+import io.strata.server.apply.ProtoMapper;
+import io.strata.server.apply.Reply;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * etcd's KV service. Writes are validated with etcd's rules, then replicated through Raft and
+ * answered with the reply of the state machine; reads are served from the local store, after a
+ * ReadIndex barrier unless {@code serializable} is set.
+ */
+public final class KvService extends KVGrpc.KVImplBase {
+  private final Members members;
+  private final int maxRequestBytes;
+  private final int maxTxnOps;
+
+  public KvService(Members members, int maxRequestBytes, int maxTxnOps) {
+    this.members = members;
+    this.maxRequestBytes = maxRequestBytes;
+    this.maxTxnOps = maxTxnOps;
+  }
+
+  @Override
+  public void range(RangeRequest request, StreamObserver<RangeResponse> out) {
+    io.strata.core.kv.RangeRequest core;
+    try {
+      core = ProtoMapper.range(request);
+      TxnChecks.checkRange(core);
+    } catch (RuntimeException e) {
+      out.onError(EtcdErrors.toStatus(e));
+      return;
+    }
+    CompletableFuture<Void> ready =
+        request.getSerializable()
+            ? CompletableFuture.completedFuture(null)
+            : members.raft().readBarrier();
+    ready
+        .thenApply(
+            ignored -> {
+              RangeResponse r = ProtoMapper.rangeResponse(members.store().range(core));
+              return r.toBuilder().setHeader(members.header(r.getHeader().getRevision())).build();
+            })
+        .whenComplete((r, e) -> complete(out, r, e));
+  }
+
+  @Override
+  public void put(PutRequest request, StreamObserver<PutResponse> out) {
+    try {
+      checkSize(request.getSerializedSize());
+      TxnChecks.checkPut(ProtoMapper.put(request));
+    } catch (RuntimeException e) {
+      out.onError(EtcdErrors.toStatus(e));
+      return;
+    }
+    propose(new Command.Put(request))
+        .thenApply(
+            body -> {
+              PutResponse r = parse(() -> PutResponse.parseFrom(body));
+              return r.toBuilder().setHeader(members.header(r.getHeader().getRevision())).build();
+            })
+        .whenComplete((r, e) -> complete(out, r, e));
+  }
+
+  @Override
+  public void deleteRange(DeleteRangeRequest request, StreamObserver<DeleteRangeResponse> out) {
+    try {
+      checkSize(request.getSerializedSize());
+      TxnChecks.checkDelete(ProtoMapper.delete(request));
+    } catch (RuntimeException e) {
+      out.onError(EtcdErrors.toStatus(e));
+      return;
+    }
+    propose(new Command.DeleteRange(request))
+        .thenApply(
+            body -> {
+              DeleteRangeResponse r = parse(() -> DeleteRangeResponse.parseFrom(body));
+              return r.toBuilder().setHeader(members.header(r.getHeader().getRevision())).build();
+            })
+        .whenComplete((r, e) -> complete(out, r, e));
+  }
+
+  @Override
+  public void txn(TxnRequest request, StreamObserver<TxnResponse> out) {
+    try {
+      checkSize(request.getSerializedSize());
+      TxnChecks.checkTxn(ProtoMapper.txn(request), maxTxnOps);
+    } catch (RuntimeException e) {
+      out.onError(EtcdErrors.toStatus(e));
+      return;
+    }
+    propose(new Command.Txn(request))
+        .thenApply(body -> withHeaders(parse(() -> TxnResponse.parseFrom(body))))
+        .whenComplete((r, e) -> complete(out, r, e));
+  }
+
+  @Override
+  public void compact(CompactionRequest request, StreamObserver<CompactionResponse> out) {
+    propose(new Command.Compact(request))
+        .thenCompose(
+            body -> {
+              CompactionResponse r = parse(() -> CompactionResponse.parseFrom(body));
+              CompactionResponse withHeader =
+                  r.toBuilder().setHeader(members.header(r.getHeader().getRevision())).build();
+              if (!request.getPhysical()) {
+                return CompletableFuture.completedFuture(withHeader);
+              }
+              return members
+                  .store()
+                  .compactionDone(request.getRevision())
+                  .thenApply(ignored -> withHeader);
+            })
+        .whenComplete((r, e) -> complete(out, r, e));
+  }
+
+  /** etcd fills the header of every nested response too. */
+  private TxnResponse withHeaders(TxnResponse r) {
+    TxnResponse.Builder b = r.toBuilder().setHeader(members.header(r.getHeader().getRevision()));
+    for (int i = 0; i < b.getResponsesCount(); i++) {
+      ResponseOp op = b.getResponses(i);
+      ResponseOp.Builder ob = op.toBuilder();
+      switch (op.getResponseCase()) {
+        case RESPONSE_RANGE ->
+            ob.getResponseRangeBuilder()
+                .setHeader(members.header(op.getResponseRange().getHeader().getRevision()));
+        case RESPONSE_PUT ->
+            ob.getResponsePutBuilder()
+                .setHeader(members.header(op.getResponsePut().getHeader().getRevision()));
+        case RESPONSE_DELETE_RANGE ->
+            ob.getResponseDeleteRangeBuilder()
+                .setHeader(members.header(op.getResponseDeleteRange().getHeader().getRevision()));
+        case RESPONSE_TXN -> ob.setResponseTxn(withHeaders(op.getResponseTxn()));
+        case RESPONSE_NOT_SET -> {}
+      }
+      b.setResponses(i, ob);
+    }
+    return b.build();
+  }
+
+  private void checkSize(int size) {
+    if (size > maxRequestBytes) {
+      throw EtcdErrors.of(EtcdErrors.REQUEST_TOO_LARGE);
+    }
+  }
+
+  /** Replicates the command; completes with the reply body or fails with etcd's error. */
+  private CompletableFuture<byte[]> propose(Command command) {
+    return members
+        .raft()
+        .write(command.encode())
+        .thenApply(
+            bytes -> {
+              Reply reply = Reply.decode(bytes);
+              if (!reply.ok()) {
+                throw EtcdErrors.of(reply.error());
+              }
+              return reply.body();
+            });
+  }
+
+  interface Parser<T> {
+    T parse() throws InvalidProtocolBufferException;
+  }
+
+  static <T> T parse(Parser<T> parser) {
+    try {
+      return parser.parse();
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("corrupt state machine reply", e);
+    }
+  }
+
+  static <T> void complete(StreamObserver<T> out, T value, Throwable error) {
+    if (error != null) {
+      out.onError(EtcdErrors.toStatus(error));
+    } else {
+      out.onNext(value);
+      out.onCompleted();
+    }
+  }
+}

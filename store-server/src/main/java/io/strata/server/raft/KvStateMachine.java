@@ -1,0 +1,260 @@
+package io.strata.server.raft;
+
+import io.strata.core.backend.BackendConfig;
+import io.strata.core.backend.rocksdb.RocksBackend;
+import io.strata.core.kv.AppliedIndex;
+import io.strata.core.kv.Event;
+import io.strata.core.mvcc.MvccConfig;
+import io.strata.core.mvcc.MvccStore;
+import io.strata.core.schema.ColumnFamilies;
+import io.strata.server.apply.CommandApplier;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.StateMachineStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replicated state machine of a member.
+ *
+ * <ul>
+ *   <li>{@link #applyTransaction}: every committed write command (Put, DeleteRange, Txn, Compact),
+ *       applied in log order on Ratis's single apply thread as one store write that records the
+ *       entry's (term, index). Entries at or below the store's recorded index were applied before a
+ *       restart and are skipped, so replay is idempotent.
+ *   <li>{@link #query}: the read barrier. Ratis calls it once the read index is applied, which is
+ *       all a linearizable read needs; the read itself runs on the caller's thread.
+ *   <li>{@link #takeSnapshot}: a RocksDB checkpoint of the live store in {@code sm/}; {@link
+ *       #reinitialize} rebuilds the live store from a checkpoint a leader sent.
+ * </ul>
+ *
+ * <p>The live database lives in {@code dbDir}, outside Ratis's directories, because Ratis replaces
+ * {@code sm/} wholesale when it installs a snapshot.
+ */
+public final class KvStateMachine extends BaseStateMachine {
+  private static final Logger LOG = LoggerFactory.getLogger(KvStateMachine.class);
+
+  private final Path dbDir;
+  private final BackendConfig backendTemplate;
+  private final MvccConfig mvccConfig;
+  private final Consumer<List<Event>> events;
+  private final Runnable fatal;
+  private final SnapshotStore snapshots = new SnapshotStore();
+
+  private volatile @Nullable MvccStore store;
+  private volatile @Nullable CommandApplier applier;
+
+  /**
+   * @param events receives the events of each applied write, on the apply thread
+   * @param fatal called when the store cannot be written: the member must stop, not diverge
+   */
+  public KvStateMachine(
+      Path dbDir,
+      BackendConfig backendTemplate,
+      MvccConfig mvccConfig,
+      Consumer<List<Event>> events,
+      Runnable fatal) {
+    this.dbDir = dbDir;
+    this.backendTemplate = backendTemplate;
+    this.mvccConfig = mvccConfig;
+    this.events = events;
+    this.fatal = fatal;
+  }
+
+  /** The member's store; reads may use it directly. */
+  public MvccStore store() {
+    MvccStore s = store;
+    if (s == null) {
+      throw new io.strata.core.BackendException(
+          "the store is not open (starting or installing a snapshot)");
+    }
+    return s;
+  }
+
+  @Override
+  public StateMachineStorage getStateMachineStorage() {
+    return snapshots;
+  }
+
+  @Override
+  public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage)
+      throws IOException {
+    super.initialize(server, groupId, raftStorage);
+    snapshots.init(raftStorage);
+    openStore();
+  }
+
+  private void openStore() throws IOException {
+    var snapshot = snapshots.getLatestSnapshot();
+    MvccStore opened = open();
+    if (snapshot != null && opened.appliedIndex().index() < snapshot.getIndex()) {
+      // The live store is behind the newest snapshot (unsynced writes lost, log purged):
+      // rebuild it from the snapshot rather than serve from a gap.
+      LOG.atWarn()
+          .setMessage("live store behind snapshot; restoring from snapshot")
+          .addKeyValue("applied-index", opened.appliedIndex().index())
+          .addKeyValue("snapshot-index", snapshot.getIndex())
+          .log();
+      opened.close();
+      restoreFrom(snapshots.latestDir());
+      opened = open();
+    }
+    AppliedIndex applied = opened.appliedIndex();
+    TermIndex start =
+        snapshot != null && snapshot.getIndex() > applied.index()
+            ? snapshot.getTermIndex()
+            : TermIndex.valueOf(applied.term(), applied.index());
+    setLastAppliedTermIndex(start);
+    applier = new CommandApplier(opened, events);
+    store = opened;
+  }
+
+  private MvccStore open() {
+    BackendConfig c = backendTemplate;
+    return MvccStore.open(
+        RocksBackend.open(
+            new BackendConfig(
+                dbDir,
+                ColumnFamilies.ALL,
+                c.blockCacheBytes(),
+                c.writeBufferBytes(),
+                c.syncWrites())),
+        mvccConfig,
+        lease -> true);
+  }
+
+  /** Replaces the live database with a copy of a checkpoint (hard links where possible). */
+  private void restoreFrom(@Nullable Path checkpoint) throws IOException {
+    if (checkpoint == null) {
+      throw new IOException("no snapshot to restore from");
+    }
+    SnapshotStore.deleteRecursively(dbDir);
+    Files.createDirectories(dbDir);
+    try (Stream<Path> files = Files.list(checkpoint)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Path target = dbDir.resolve(f.getFileName().toString());
+        if (f.getFileName().toString().endsWith(".sst")) {
+          try {
+            Files.createLink(target, f);
+            continue;
+          } catch (IOException | UnsupportedOperationException e) {
+            // Different file system: fall back to a copy.
+          }
+        }
+        Files.copy(f, target);
+      }
+    }
+  }
+
+  @Override
+  public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+    LogEntryProto entry = trx.getLogEntry();
+    long term = entry.getTerm();
+    long index = entry.getIndex();
+    MvccStore s = store();
+    CommandApplier a = applier;
+    if (index <= s.appliedIndex().index() || a == null) {
+      updateLastAppliedTermIndex(term, index);
+      return CompletableFuture.completedFuture(Message.EMPTY);
+    }
+    byte[] reply;
+    try {
+      reply =
+          a.apply(
+              entry.getStateMachineLogEntry().getLogData().toByteArray(),
+              new AppliedIndex(term, index));
+    } catch (RuntimeException e) {
+      LOG.atError()
+          .setMessage("cannot apply committed entry; stopping the member")
+          .addKeyValue("index", index)
+          .setCause(e)
+          .log();
+      fatal.run();
+      throw e;
+    }
+    updateLastAppliedTermIndex(term, index);
+    return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(reply)));
+  }
+
+  @Override
+  public CompletableFuture<Message> query(Message request) {
+    return CompletableFuture.completedFuture(Message.EMPTY);
+  }
+
+  @Override
+  public long takeSnapshot() throws IOException {
+    TermIndex last = getLastAppliedTermIndex();
+    if (last == null || last.getIndex() <= 0) {
+      return -1;
+    }
+    Path target = snapshots.pathFor(last);
+    if (!Files.exists(target)) {
+      Path tmp = snapshots.tempPathFor(last);
+      store().checkpoint(tmp);
+      Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      snapshots.refresh();
+      LOG.atInfo()
+          .setMessage("snapshot taken")
+          .addKeyValue("index", last.getIndex())
+          .addKeyValue("term", last.getTerm())
+          .addKeyValue("revision", store().currentRevision())
+          .log();
+    }
+    return last.getIndex();
+  }
+
+  @Override
+  public void pause() {}
+
+  @Override
+  public void reinitialize() throws IOException {
+    // Ratis installed a snapshot from the leader into sm/: rebuild the live store from it.
+    snapshots.refresh();
+    var snapshot = snapshots.getLatestSnapshot();
+    if (snapshot == null) {
+      return;
+    }
+    MvccStore old = store;
+    store = null;
+    applier = null;
+    if (old != null) {
+      old.close();
+    }
+    restoreFrom(snapshots.latestDir());
+    MvccStore opened = open();
+    setLastAppliedTermIndex(snapshot.getTermIndex());
+    applier = new CommandApplier(opened, events);
+    store = opened;
+    LOG.atInfo()
+        .setMessage("snapshot installed")
+        .addKeyValue("index", snapshot.getIndex())
+        .addKeyValue("revision", opened.currentRevision())
+        .log();
+  }
+
+  @Override
+  public void close() throws IOException {
+    MvccStore s = store;
+    store = null;
+    applier = null;
+    if (s != null) {
+      s.close();
+    }
+    super.close();
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * Replication through Apache Ratis; the only package that imports {@code org.apache.ratis} (and its
+ * shaded {@code org.apache.ratis.thirdparty}, whose ByteString is not protobuf's).
+ *
+ * <p>Key types: {@link io.strata.server.raft.KvStateMachine} applies committed entries in log
+ * order, one store write each, recording (term, index) with the data; {@link
+ * io.strata.server.raft.SnapshotStore} keeps RocksDB checkpoints as Raft snapshots under Ratis's
+ * {@code sm/} directory (the live database lives outside it); {@link
+ * io.strata.server.raft.RaftNode} runs the Ratis server and proposes commands; {@link
+ * io.strata.server.raft.RatisProperties} translates our config into Ratis keys. Ratis exceptions
+ * are translated here and never leak upward.
+ */
+@NullMarked
+package io.strata.server.raft;
+
+import org.jspecify.annotations.NullMarked;
