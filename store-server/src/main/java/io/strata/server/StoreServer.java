@@ -155,6 +155,33 @@ public final class StoreServer implements AutoCloseable {
     return null;
   }
 
+  /**
+   * Waits until the member sees a leader and can serve a linearizable read, for at most {@code
+   * timeout}.
+   *
+   * @throws IllegalStateException if it could not within the timeout
+   */
+  public void awaitLeader(java.time.Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (raft.leader().isPresent()) {
+        try {
+          raft.readBarrier().get(1, TimeUnit.SECONDS);
+          return;
+        } catch (Exception e) {
+          // not ready yet: election or leader change in progress
+        }
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+    }
+    throw new IllegalStateException("no leader after " + timeout);
+  }
+
+  /** {@link #awaitLeader(java.time.Duration)} with 30 seconds. */
+  public void awaitLeader() {
+    awaitLeader(java.time.Duration.ofSeconds(30));
+  }
+
   public Members members() {
     return members;
   }

@@ -11,7 +11,6 @@ import io.strata.api.etcdserverpb.PutRequest;
 import io.strata.api.etcdserverpb.PutResponse;
 import io.strata.api.etcdserverpb.RangeRequest;
 import io.strata.api.etcdserverpb.RangeResponse;
-import io.strata.api.etcdserverpb.ResponseOp;
 import io.strata.api.etcdserverpb.TxnRequest;
 import io.strata.api.etcdserverpb.TxnResponse;
 import io.strata.core.mvcc.TxnChecks;
@@ -128,28 +127,9 @@ public final class KvService extends KVGrpc.KVImplBase {
         .whenComplete((r, e) -> complete(out, r, e));
   }
 
-  /** etcd fills the header of every nested response too. */
+  /** etcd fills the whole header only at the top; nested responses carry just the revision. */
   private TxnResponse withHeaders(TxnResponse r) {
-    TxnResponse.Builder b = r.toBuilder().setHeader(members.header(r.getHeader().getRevision()));
-    for (int i = 0; i < b.getResponsesCount(); i++) {
-      ResponseOp op = b.getResponses(i);
-      ResponseOp.Builder ob = op.toBuilder();
-      switch (op.getResponseCase()) {
-        case RESPONSE_RANGE ->
-            ob.getResponseRangeBuilder()
-                .setHeader(members.header(op.getResponseRange().getHeader().getRevision()));
-        case RESPONSE_PUT ->
-            ob.getResponsePutBuilder()
-                .setHeader(members.header(op.getResponsePut().getHeader().getRevision()));
-        case RESPONSE_DELETE_RANGE ->
-            ob.getResponseDeleteRangeBuilder()
-                .setHeader(members.header(op.getResponseDeleteRange().getHeader().getRevision()));
-        case RESPONSE_TXN -> ob.setResponseTxn(withHeaders(op.getResponseTxn()));
-        case RESPONSE_NOT_SET -> {}
-      }
-      b.setResponses(i, ob);
-    }
-    return b.build();
+    return r.toBuilder().setHeader(members.header(r.getHeader().getRevision())).build();
   }
 
   private void checkSize(int size) {
