@@ -135,7 +135,7 @@ public final class KvStateMachine extends BaseStateMachine {
                 c.writeBufferBytes(),
                 c.syncWrites())),
         mvccConfig,
-        lease -> true);
+        lease -> false); // no Lease service yet: no lease exists, as etcd would say
   }
 
   /** Replaces the live database with a copy of a checkpoint (hard links where possible). */
