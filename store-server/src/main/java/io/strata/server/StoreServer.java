@@ -96,8 +96,13 @@ public final class StoreServer implements AutoCloseable {
               .maxInboundMessageSize(config.maxRequestBytes() + (512 << 10))
               .permitKeepAliveTime(5, TimeUnit.SECONDS)
               .permitKeepAliveWithoutCalls(true)
-              .addService(new KvService(members, config.maxRequestBytes(), config.maxTxnOps()))
-              .addService(new MaintenanceService(members))
+              .addService(
+                  new KvService(
+                      members,
+                      config.maxRequestBytes(),
+                      config.maxTxnOps(),
+                      config.effectiveQuotaBytes()))
+              .addService(new MaintenanceService(members, config.effectiveQuotaBytes()))
               .addService(health.getHealthService())
               .build()
               .start();
@@ -145,6 +150,14 @@ public final class StoreServer implements AutoCloseable {
     }
     if (raft.leader().isEmpty()) {
       return "no leader";
+    }
+    try {
+      var alarms = io.strata.server.apply.Alarms.list(members.store());
+      if (!alarms.isEmpty()) {
+        return "ALARM " + alarms.get(0).getAlarm();
+      }
+    } catch (RuntimeException e) {
+      return "store unavailable";
     }
     try {
       members.store().currentRevision();

@@ -155,6 +155,19 @@ public final class ApplyBatch implements AutoCloseable {
     return done;
   }
 
+  /**
+   * Stores a member-state value (alarms, and later membership and leases) in the same atomic write
+   * as the batch, under a namespace the engine never uses itself. It does not change the revision.
+   */
+  public void putState(String name, byte[] value) {
+    batch.put(ColumnFamilies.META, MetaKeys.stateKey(name), value);
+  }
+
+  /** Removes a member-state value in the same atomic write as the batch. */
+  public void deleteState(String name) {
+    batch.delete(ColumnFamilies.META, MetaKeys.stateKey(name));
+  }
+
   /** A read inside the batch, seeing what earlier requests of the batch wrote. */
   public RangeResult range(RangeRequest request) {
     TxnChecks.checkRange(request);

@@ -272,6 +272,13 @@ public final class MvccStore implements KvStore {
     }
   }
 
+  /** A member-state value written by {@link ApplyBatch#putState}, or null. */
+  public byte @Nullable [] state(String name) {
+    try (ReadView view = backend.latest()) {
+      return view.get(ColumnFamilies.META, MetaKeys.stateKey(name));
+    }
+  }
+
   @Override
   public List<byte[]> leaseKeys(long lease) {
     List<byte[]> keys = new ArrayList<>();

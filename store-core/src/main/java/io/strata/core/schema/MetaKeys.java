@@ -22,9 +22,16 @@ public final class MetaKeys {
   /** The format this code writes and reads. */
   public static final long CURRENT_FORMAT = 1;
 
+  private static final String STATE_PREFIX = "state/";
+
   private MetaKeys() {}
 
+  /** The key of a member-state value named {@code name} (kept apart from the engine's keys). */
+  public static byte[] stateKey(String name) {
+    return bytes(STATE_PREFIX + name);
+  }
+
   private static byte[] bytes(String s) {
-    return s.getBytes(StandardCharsets.US_ASCII);
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 }

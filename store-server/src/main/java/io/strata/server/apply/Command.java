@@ -2,6 +2,7 @@ package io.strata.server.apply;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
+import io.strata.api.etcdserverpb.AlarmRequest;
 import io.strata.api.etcdserverpb.CompactionRequest;
 import io.strata.api.etcdserverpb.DeleteRangeRequest;
 import io.strata.api.etcdserverpb.PutRequest;
@@ -16,6 +17,7 @@ public sealed interface Command {
   byte DELETE_RANGE = 2;
   byte TXN = 3;
   byte COMPACT = 4;
+  byte ALARM = 5;
 
   record Put(PutRequest request) implements Command {}
 
@@ -24,6 +26,8 @@ public sealed interface Command {
   record Txn(TxnRequest request) implements Command {}
 
   record Compact(CompactionRequest request) implements Command {}
+
+  record Alarm(AlarmRequest request) implements Command {}
 
   /** The log form of this command. */
   default byte[] encode() {
@@ -38,9 +42,12 @@ public sealed interface Command {
     } else if (this instanceof Txn t) {
       type = TXN;
       message = t.request();
-    } else {
+    } else if (this instanceof Compact c) {
       type = COMPACT;
-      message = ((Compact) this).request();
+      message = c.request();
+    } else {
+      type = ALARM;
+      message = ((Alarm) this).request();
     }
     byte[] body = message.toByteArray();
     byte[] out = new byte[body.length + 1];
@@ -61,6 +68,7 @@ public sealed interface Command {
         case DELETE_RANGE -> new DeleteRange(DeleteRangeRequest.parseFrom(body));
         case TXN -> new Txn(TxnRequest.parseFrom(body));
         case COMPACT -> new Compact(CompactionRequest.parseFrom(body));
+        case ALARM -> new Alarm(AlarmRequest.parseFrom(body));
         default -> throw new IllegalArgumentException("unknown command type " + data[0]);
       };
     } catch (InvalidProtocolBufferException e) {

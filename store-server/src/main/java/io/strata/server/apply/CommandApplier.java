@@ -1,11 +1,16 @@
 package io.strata.server.apply;
 
+import io.strata.api.etcdserverpb.AlarmRequest;
+import io.strata.api.etcdserverpb.AlarmResponse;
+import io.strata.api.etcdserverpb.AlarmType;
+import io.strata.api.etcdserverpb.RequestOp;
+import io.strata.api.etcdserverpb.TxnRequest;
 import io.strata.core.BackendException;
 import io.strata.core.StoreException;
 import io.strata.core.kv.AppliedIndex;
 import io.strata.core.kv.Event;
 import io.strata.core.mvcc.ApplyBatch;
-import io.strata.core.mvcc.KvStore;
+import io.strata.core.mvcc.MvccStore;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -16,10 +21,10 @@ import java.util.function.Consumer;
  * member. A storage failure propagates: the member must stop.
  */
 public final class CommandApplier {
-  private final KvStore store;
+  private final MvccStore store;
   private final Consumer<List<Event>> events;
 
-  public CommandApplier(KvStore store, Consumer<List<Event>> events) {
+  public CommandApplier(MvccStore store, Consumer<List<Event>> events) {
     this.store = store;
     this.events = events;
   }
@@ -30,11 +35,12 @@ public final class CommandApplier {
     byte[] reply;
     try (ApplyBatch batch = store.newBatch()) {
       try {
+        refuseWhenOutOfSpace(command);
         reply = Reply.success(execute(batch, command));
       } catch (BackendException e) {
         throw e;
-      } catch (StoreException e) {
-        reply = Reply.failure(e.getMessage());
+      } catch (StoreException | NoSpaceException e) {
+        reply = Reply.failure(String.valueOf(e.getMessage()));
       }
       committed = batch.commit(index);
     }
@@ -44,7 +50,59 @@ public final class CommandApplier {
     return reply;
   }
 
+  /** etcd's capped applier: with NOSPACE raised, only requests that free space go through. */
+  private void refuseWhenOutOfSpace(Command command) {
+    boolean addsData =
+        command instanceof Command.Put || (command instanceof Command.Txn t && hasPut(t.request()));
+    if (addsData && Alarms.active(store, AlarmType.NOSPACE)) {
+      throw new NoSpaceException();
+    }
+  }
+
+  private static boolean hasPut(TxnRequest txn) {
+    for (List<RequestOp> branch : List.of(txn.getSuccessList(), txn.getFailureList())) {
+      for (RequestOp op : branch) {
+        if (op.hasRequestPut() || (op.hasRequestTxn() && hasPut(op.getRequestTxn()))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Carries etcd's NOSPACE message through the same path as the engine's refusals. */
+  private static final class NoSpaceException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NoSpaceException() {
+      super(Alarms.NO_SPACE_MESSAGE, null, false, false);
+    }
+  }
+
+  private static com.google.protobuf.MessageLite alarm(ApplyBatch batch, AlarmRequest r) {
+    switch (r.getAction()) {
+      case ACTIVATE -> {
+        if (r.getAlarm() != AlarmType.NONE) {
+          Alarms.activate(batch, r.getAlarm(), r.getMemberID());
+        }
+      }
+      case DEACTIVATE -> Alarms.deactivate(batch, r.getAlarm());
+      default -> {}
+    }
+    AlarmResponse.Builder b = AlarmResponse.newBuilder();
+    if (r.getAction() != AlarmRequest.AlarmAction.GET && r.getAlarm() != AlarmType.NONE) {
+      b.addAlarms(
+          io.strata.api.etcdserverpb.AlarmMember.newBuilder()
+              .setMemberID(r.getMemberID())
+              .setAlarm(r.getAlarm()));
+    }
+    return b.build();
+  }
+
   private static com.google.protobuf.MessageLite execute(ApplyBatch batch, Command command) {
+    if (command instanceof Command.Alarm a) {
+      return alarm(batch, a.request());
+    }
     if (command instanceof Command.Put p) {
       return ProtoMapper.putResponse(batch.put(ProtoMapper.put(p.request())));
     }

@@ -2,6 +2,8 @@ package io.strata.server.grpc;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.stub.StreamObserver;
+import io.strata.api.etcdserverpb.AlarmRequest;
+import io.strata.api.etcdserverpb.AlarmType;
 import io.strata.api.etcdserverpb.CompactionRequest;
 import io.strata.api.etcdserverpb.CompactionResponse;
 import io.strata.api.etcdserverpb.DeleteRangeRequest;
@@ -28,11 +30,13 @@ public final class KvService extends KVGrpc.KVImplBase {
   private final Members members;
   private final int maxRequestBytes;
   private final int maxTxnOps;
+  private final long quotaBytes;
 
-  public KvService(Members members, int maxRequestBytes, int maxTxnOps) {
+  public KvService(Members members, int maxRequestBytes, int maxTxnOps, long quotaBytes) {
     this.members = members;
     this.maxRequestBytes = maxRequestBytes;
     this.maxTxnOps = maxTxnOps;
+    this.quotaBytes = quotaBytes;
   }
 
   @Override
@@ -65,6 +69,10 @@ public final class KvService extends KVGrpc.KVImplBase {
       TxnChecks.checkPut(ProtoMapper.put(request));
     } catch (RuntimeException e) {
       out.onError(EtcdErrors.toStatus(e));
+      return;
+    }
+    if (overQuota(request.getSerializedSize())) {
+      raiseNoSpace(out);
       return;
     }
     propose(new Command.Put(request))
@@ -103,6 +111,10 @@ public final class KvService extends KVGrpc.KVImplBase {
       out.onError(EtcdErrors.toStatus(e));
       return;
     }
+    if (hasPut(request) && overQuota(request.getSerializedSize())) {
+      raiseNoSpace(out);
+      return;
+    }
     propose(new Command.Txn(request))
         .thenApply(body -> withHeaders(parse(() -> TxnResponse.parseFrom(body))))
         .whenComplete((r, e) -> complete(out, r, e));
@@ -130,6 +142,36 @@ public final class KvService extends KVGrpc.KVImplBase {
   /** etcd fills the whole header only at the top; nested responses carry just the revision. */
   private TxnResponse withHeaders(TxnResponse r) {
     return r.toBuilder().setHeader(members.header(r.getHeader().getRevision())).build();
+  }
+
+  /**
+   * etcd's quota check: a write that would grow the store past {@code --quota-backend-bytes} raises
+   * the NOSPACE alarm for the whole cluster and is refused; from then on every member's applier
+   * refuses such writes until the alarm is disarmed.
+   */
+  private void checkQuota(int cost) {
+    if (members.store().sizeBytes() + cost <= quotaBytes) {
+      return;
+    }
+    AlarmRequest raise =
+        AlarmRequest.newBuilder()
+            .setAction(AlarmRequest.AlarmAction.ACTIVATE)
+            .setMemberID(members.identity().memberId())
+            .setAlarm(AlarmType.NOSPACE)
+            .build();
+    members.raft().write(new Command.Alarm(raise).encode());
+    throw EtcdErrors.of(EtcdErrors.NO_SPACE);
+  }
+
+  private static boolean hasPut(TxnRequest txn) {
+    for (var branch : java.util.List.of(txn.getSuccessList(), txn.getFailureList())) {
+      for (var op : branch) {
+        if (op.hasRequestPut() || (op.hasRequestTxn() && hasPut(op.getRequestTxn()))) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private void checkSize(int size) {

@@ -12,6 +12,9 @@ import io.strata.api.etcdserverpb.StatusRequest;
 import io.strata.api.etcdserverpb.StatusResponse;
 import io.strata.core.kv.HashResult;
 import io.strata.core.mvcc.MvccStore;
+import io.strata.server.apply.Alarms;
+import io.strata.server.apply.Command;
+import io.strata.server.apply.Reply;
 
 /**
  * etcd's Maintenance service: Status (what {@code etcdctl endpoint status} prints), HashKV, Alarm
@@ -25,9 +28,11 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
   public static final String VERSION = "3.5.0";
 
   private final Members members;
+  private final long quotaBytes;
 
-  public MaintenanceService(Members members) {
+  public MaintenanceService(Members members, long quotaBytes) {
     this.members = members;
+    this.quotaBytes = quotaBytes;
   }
 
   @Override
@@ -46,6 +51,17 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
               .setRaftTerm(members.raft().term())
               .setRaftAppliedIndex(members.raft().appliedIndex())
               .setIsLearner(false)
+              .setDbSizeQuota(quotaBytes)
+              .addAllErrors(
+                  Alarms.list(store).stream()
+                      .map(
+                          a ->
+                              "memberID:"
+                                  + Long.toUnsignedString(a.getMemberID())
+                                  + " alarm:"
+                                  + a.getAlarm()
+                                  + " ")
+                      .toList())
               .build();
       out.onNext(r);
       out.onCompleted();
@@ -73,13 +89,35 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
 
   @Override
   public void alarm(AlarmRequest request, StreamObserver<AlarmResponse> out) {
-    // No alarm is ever raised yet (the space quota lands with the NOSPACE alarm); GET lists none
-    // and (DE)ACTIVATE change nothing.
-    out.onNext(
-        AlarmResponse.newBuilder()
-            .setHeader(members.header(members.store().currentRevision()))
-            .build());
-    out.onCompleted();
+    if (request.getAction() == AlarmRequest.AlarmAction.GET) {
+      try {
+        out.onNext(
+            AlarmResponse.newBuilder()
+                .setHeader(members.header(members.store().currentRevision()))
+                .addAllAlarms(Alarms.list(members.store()))
+                .build());
+        out.onCompleted();
+      } catch (RuntimeException e) {
+        out.onError(EtcdErrors.toStatus(e));
+      }
+      return;
+    }
+    // Raising and disarming alarms is replicated, so that every member refuses the same writes.
+    members
+        .raft()
+        .write(new Command.Alarm(request).encode())
+        .thenApply(
+            bytes -> {
+              Reply reply = Reply.decode(bytes);
+              if (!reply.ok()) {
+                throw EtcdErrors.of(reply.error());
+              }
+              AlarmResponse r = KvService.parse(() -> AlarmResponse.parseFrom(reply.body()));
+              return r.toBuilder()
+                  .setHeader(members.header(members.store().currentRevision()))
+                  .build();
+            })
+        .whenComplete((r, e) -> KvService.complete(out, r, e));
   }
 
   @Override
