@@ -9,6 +9,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.strata.core.backend.BackendConfig;
 import io.strata.core.mvcc.MvccConfig;
 import io.strata.core.schema.ColumnFamilies;
+import io.strata.server.compaction.AutoCompactor;
+import io.strata.server.config.AutoCompaction;
 import io.strata.server.config.ServerConfig;
 import io.strata.server.grpc.KvService;
 import io.strata.server.grpc.MaintenanceService;
@@ -48,6 +50,7 @@ public final class StoreServer implements AutoCloseable {
   private final List<Server> grpcServers = new ArrayList<>();
   private final List<HttpEndpoint> httpEndpoints = new ArrayList<>();
   private final HealthStatusManager health = new HealthStatusManager();
+  private @Nullable AutoCompactor autoCompactor;
   private volatile boolean closed;
 
   private StoreServer(ServerConfig config, Runnable fatal) throws IOException {
@@ -109,6 +112,11 @@ public final class StoreServer implements AutoCloseable {
       grpcServers.add(server);
     }
     registerMetrics();
+    autoCompactor =
+        new AutoCompactor(
+            AutoCompaction.parse(config.autoCompactionMode(), config.autoCompactionRetention()),
+            raft,
+            members::store);
     for (URI url : config.listenMetricsUrls()) {
       httpEndpoints.add(new HttpEndpoint(url, registry, this::unhealthyReason));
     }
@@ -211,6 +219,9 @@ public final class StoreServer implements AutoCloseable {
     }
     closed = true;
     health.enterTerminalState();
+    if (autoCompactor != null) {
+      autoCompactor.close();
+    }
     for (HttpEndpoint h : httpEndpoints) {
       h.close();
     }

@@ -144,23 +144,26 @@ public final class KvService extends KVGrpc.KVImplBase {
     return r.toBuilder().setHeader(members.header(r.getHeader().getRevision())).build();
   }
 
+  /** etcd's quota check: would this write grow the store past {@code --quota-backend-bytes}? */
+  private boolean overQuota(int cost) {
+    return members.store().sizeBytes() + cost > quotaBytes;
+  }
+
   /**
-   * etcd's quota check: a write that would grow the store past {@code --quota-backend-bytes} raises
-   * the NOSPACE alarm for the whole cluster and is refused; from then on every member's applier
-   * refuses such writes until the alarm is disarmed.
+   * Raises the NOSPACE alarm for the whole cluster, then refuses the write, as etcd does; from then
+   * on every member's applier refuses writes that add data until the alarm is disarmed.
    */
-  private void checkQuota(int cost) {
-    if (members.store().sizeBytes() + cost <= quotaBytes) {
-      return;
-    }
+  private void raiseNoSpace(StreamObserver<?> out) {
     AlarmRequest raise =
         AlarmRequest.newBuilder()
             .setAction(AlarmRequest.AlarmAction.ACTIVATE)
             .setMemberID(members.identity().memberId())
             .setAlarm(AlarmType.NOSPACE)
             .build();
-    members.raft().write(new Command.Alarm(raise).encode());
-    throw EtcdErrors.of(EtcdErrors.NO_SPACE);
+    members
+        .raft()
+        .write(new Command.Alarm(raise).encode())
+        .whenComplete((ignored, e) -> out.onError(EtcdErrors.of(EtcdErrors.NO_SPACE)));
   }
 
   private static boolean hasPut(TxnRequest txn) {
