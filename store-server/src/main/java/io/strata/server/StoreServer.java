@@ -3,6 +3,7 @@ package io.strata.server;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -67,8 +68,8 @@ public final class StoreServer implements AutoCloseable {
     MvccConfig mvcc =
         new MvccConfig(config.maxTxnOps(), MvccConfig.defaults().compactionBatchLimit());
     this.stateMachine =
-        new KvStateMachine(member.resolve("kv"), backend, mvcc, events -> {}, fatal);
-    this.raft = new RaftNode(config, stateMachine, member.resolve("raft"));
+        new KvStateMachine(member.resolve("kv"), backend, mvcc, events -> {}, fatal, registry);
+    this.raft = new RaftNode(config, stateMachine, member.resolve("raft"), registry);
     this.members =
         new Members(
             MemberIdentity.of(config.name(), config.initialCluster(), config.initialClusterToken()),
@@ -143,8 +144,13 @@ public final class StoreServer implements AutoCloseable {
         .register(registry);
     Gauge.builder("etcd_debugging_mvcc_compact_revision", () -> members.store().compactRevision())
         .register(registry);
-    Gauge.builder("etcd_server_proposals_committed_total", raft::commitIndex).register(registry);
-    Gauge.builder("etcd_server_proposals_applied_total", raft::appliedIndex).register(registry);
+    // Counters: Micrometer's Prometheus naming adds etcd's "_total" suffix.
+    FunctionCounter.builder("etcd_server_proposals_committed", raft, RaftNode::commitIndex)
+        .description("The total number of consensus proposals committed.")
+        .register(registry);
+    FunctionCounter.builder("etcd_server_proposals_applied", raft, RaftNode::appliedIndex)
+        .description("The total number of consensus proposals applied.")
+        .register(registry);
     Gauge.builder(
             "etcd_server_proposals_pending",
             () -> Math.max(0, raft.commitIndex() - raft.appliedIndex()))

@@ -80,4 +80,136 @@ public record ServerConfig(
   public List<URI> peerUrls() {
     return initialCluster.getOrDefault(name, initialAdvertisePeerUrls);
   }
+
+  public ServerConfig withQuotaBackendBytes(long bytes) {
+    return new ServerConfig(
+        name,
+        dataDir,
+        listenClientUrls,
+        advertiseClientUrls,
+        listenPeerUrls,
+        initialAdvertisePeerUrls,
+        initialCluster,
+        initialClusterState,
+        initialClusterToken,
+        maxRequestBytes,
+        maxTxnOps,
+        bytes,
+        snapshotCount,
+        heartbeatIntervalMs,
+        electionTimeoutMs,
+        autoCompactionMode,
+        autoCompactionRetention,
+        listenMetricsUrls);
+  }
+
+  public ServerConfig withMaxRequestBytes(int bytes) {
+    return new ServerConfig(
+        name,
+        dataDir,
+        listenClientUrls,
+        advertiseClientUrls,
+        listenPeerUrls,
+        initialAdvertisePeerUrls,
+        initialCluster,
+        initialClusterState,
+        initialClusterToken,
+        bytes,
+        maxTxnOps,
+        quotaBackendBytes,
+        snapshotCount,
+        heartbeatIntervalMs,
+        electionTimeoutMs,
+        autoCompactionMode,
+        autoCompactionRetention,
+        listenMetricsUrls);
+  }
+
+  public ServerConfig withMaxTxnOps(int ops) {
+    return new ServerConfig(
+        name,
+        dataDir,
+        listenClientUrls,
+        advertiseClientUrls,
+        listenPeerUrls,
+        initialAdvertisePeerUrls,
+        initialCluster,
+        initialClusterState,
+        initialClusterToken,
+        maxRequestBytes,
+        ops,
+        quotaBackendBytes,
+        snapshotCount,
+        heartbeatIntervalMs,
+        electionTimeoutMs,
+        autoCompactionMode,
+        autoCompactionRetention,
+        listenMetricsUrls);
+  }
+
+  public ServerConfig withListenMetricsUrls(List<URI> urls) {
+    return new ServerConfig(
+        name,
+        dataDir,
+        listenClientUrls,
+        advertiseClientUrls,
+        listenPeerUrls,
+        initialAdvertisePeerUrls,
+        initialCluster,
+        initialClusterState,
+        initialClusterToken,
+        maxRequestBytes,
+        maxTxnOps,
+        quotaBackendBytes,
+        snapshotCount,
+        heartbeatIntervalMs,
+        electionTimeoutMs,
+        autoCompactionMode,
+        autoCompactionRetention,
+        urls);
+  }
+
+  public ServerConfig withSnapshotCount(long count) {
+    return new ServerConfig(
+        name,
+        dataDir,
+        listenClientUrls,
+        advertiseClientUrls,
+        listenPeerUrls,
+        initialAdvertisePeerUrls,
+        initialCluster,
+        initialClusterState,
+        initialClusterToken,
+        maxRequestBytes,
+        maxTxnOps,
+        quotaBackendBytes,
+        count,
+        heartbeatIntervalMs,
+        electionTimeoutMs,
+        autoCompactionMode,
+        autoCompactionRetention,
+        listenMetricsUrls);
+  }
+
+  public ServerConfig withAutoCompaction(String mode, String retention) {
+    return new ServerConfig(
+        name,
+        dataDir,
+        listenClientUrls,
+        advertiseClientUrls,
+        listenPeerUrls,
+        initialAdvertisePeerUrls,
+        initialCluster,
+        initialClusterState,
+        initialClusterToken,
+        maxRequestBytes,
+        maxTxnOps,
+        quotaBackendBytes,
+        snapshotCount,
+        heartbeatIntervalMs,
+        electionTimeoutMs,
+        mode,
+        retention,
+        listenMetricsUrls);
+  }
 }

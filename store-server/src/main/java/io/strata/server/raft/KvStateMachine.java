@@ -1,5 +1,8 @@
 package io.strata.server.raft;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.strata.core.backend.BackendConfig;
 import io.strata.core.backend.rocksdb.RocksBackend;
 import io.strata.core.kv.AppliedIndex;
@@ -18,6 +21,8 @@ import java.util.stream.Stream;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -49,12 +54,18 @@ import org.slf4j.LoggerFactory;
 public final class KvStateMachine extends BaseStateMachine {
   private static final Logger LOG = LoggerFactory.getLogger(KvStateMachine.class);
 
+  /** etcd warns about applies slower than 100 ms. */
+  private static final long SLOW_APPLY_NANOS = 100_000_000L;
+
   private final Path dbDir;
   private final BackendConfig backendTemplate;
   private final MvccConfig mvccConfig;
   private final Consumer<List<Event>> events;
   private final Runnable fatal;
   private final SnapshotStore snapshots = new SnapshotStore();
+  private final Counter leaderChanges;
+  private final Counter slowApplies;
+  private final Timer applyDuration;
 
   private volatile @Nullable MvccStore store;
   private volatile @Nullable CommandApplier applier;
@@ -68,12 +79,34 @@ public final class KvStateMachine extends BaseStateMachine {
       BackendConfig backendTemplate,
       MvccConfig mvccConfig,
       Consumer<List<Event>> events,
-      Runnable fatal) {
+      Runnable fatal,
+      MeterRegistry metrics) {
     this.dbDir = dbDir;
     this.backendTemplate = backendTemplate;
     this.mvccConfig = mvccConfig;
     this.events = events;
     this.fatal = fatal;
+    this.leaderChanges =
+        Counter.builder("etcd_server_leader_changes_seen_total")
+            .description("The number of leader changes seen.")
+            .register(metrics);
+    this.slowApplies =
+        Counter.builder("etcd_server_slow_apply_total")
+            .description(
+                "The total number of slow apply requests (likely overloaded from slow disk).")
+            .register(metrics);
+    // One apply is one RocksDB write batch: etcd's backend commit.
+    this.applyDuration =
+        Timer.builder("etcd_disk_backend_commit_duration_seconds")
+            .description("The latency distributions of commit called by backend.")
+            .publishPercentileHistogram()
+            .register(metrics);
+  }
+
+  @Override
+  public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
+    leaderChanges.increment();
+    LOG.atInfo().setMessage("leader changed").addKeyValue("leader", newLeaderId).log();
   }
 
   /** The member's store; reads may use it directly. */
@@ -173,6 +206,7 @@ public final class KvStateMachine extends BaseStateMachine {
       return CompletableFuture.completedFuture(Message.EMPTY);
     }
     byte[] reply;
+    long started = System.nanoTime();
     try {
       reply =
           a.apply(
@@ -186,6 +220,15 @@ public final class KvStateMachine extends BaseStateMachine {
           .log();
       fatal.run();
       throw e;
+    }
+    long took = System.nanoTime() - started;
+    applyDuration.record(took, java.util.concurrent.TimeUnit.NANOSECONDS);
+    if (took > SLOW_APPLY_NANOS) {
+      slowApplies.increment();
+      LOG.atWarn()
+          .setMessage("apply request took too long")
+          .addKeyValue("took-ms", took / 1_000_000)
+          .log();
     }
     updateLastAppliedTermIndex(term, index);
     return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(reply)));

@@ -1,5 +1,7 @@
 package io.strata.server.raft;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.strata.server.config.ServerConfig;
 import java.io.IOException;
 import java.net.URI;
@@ -51,8 +53,15 @@ public final class RaftNode implements AutoCloseable {
   private final AtomicLong callIds = new AtomicLong();
   private final long requestTimeoutMs;
 
-  public RaftNode(ServerConfig config, KvStateMachine stateMachine, Path raftDir)
+  private final Counter proposalsFailed;
+
+  public RaftNode(
+      ServerConfig config, KvStateMachine stateMachine, Path raftDir, MeterRegistry metrics)
       throws IOException {
+    this.proposalsFailed =
+        Counter.builder("etcd_server_proposals_failed_total")
+            .description("The total number of failed proposals seen.")
+            .register(metrics);
     this.stateMachine = stateMachine;
     this.id = RaftPeerId.valueOf(config.name());
     this.group =
@@ -168,7 +177,13 @@ public final class RaftNode implements AutoCloseable {
               return CompletableFuture.completedFuture(r);
             })
         .orTimeout(requestTimeoutMs, TimeUnit.MILLISECONDS)
-        .handle(RaftNode::toBytes);
+        .handle(RaftNode::toBytes)
+        .whenComplete(
+            (r, e) -> {
+              if (e != null) {
+                proposalsFailed.increment();
+              }
+            });
   }
 
   /**

@@ -48,26 +48,7 @@ class EtcdErrorsGoldenTest {
   @BeforeAll
   void start() throws IOException {
     ServerConfig base = ServerConfig.singleMember("e1", dir.resolve("e1"), freePort(), freePort());
-    ServerConfig config =
-        new ServerConfig(
-            base.name(),
-            base.dataDir(),
-            base.listenClientUrls(),
-            base.advertiseClientUrls(),
-            base.listenPeerUrls(),
-            base.initialAdvertisePeerUrls(),
-            base.initialCluster(),
-            base.initialClusterState(),
-            base.initialClusterToken(),
-            MAX_REQUEST_BYTES,
-            8,
-            base.quotaBackendBytes(),
-            base.snapshotCount(),
-            base.heartbeatIntervalMs(),
-            base.electionTimeoutMs(),
-            base.autoCompactionMode(),
-            base.autoCompactionRetention(),
-            base.listenMetricsUrls());
+    ServerConfig config = base.withMaxRequestBytes(MAX_REQUEST_BYTES).withMaxTxnOps(8);
     server = StoreServer.start(config, () -> {});
     server.awaitLeader();
     channel =

@@ -35,26 +35,7 @@ class QuotaTest {
   @Test
   void writesPastQuota_raiseNoSpace_untilDisarmed() throws IOException {
     ServerConfig base = ServerConfig.singleMember("q1", dir.resolve("q1"), freePort(), freePort());
-    ServerConfig config =
-        new ServerConfig(
-            base.name(),
-            base.dataDir(),
-            base.listenClientUrls(),
-            base.advertiseClientUrls(),
-            base.listenPeerUrls(),
-            base.initialAdvertisePeerUrls(),
-            base.initialCluster(),
-            base.initialClusterState(),
-            base.initialClusterToken(),
-            base.maxRequestBytes(),
-            base.maxTxnOps(),
-            512 * 1024,
-            base.snapshotCount(),
-            base.heartbeatIntervalMs(),
-            base.electionTimeoutMs(),
-            base.autoCompactionMode(),
-            base.autoCompactionRetention(),
-            base.listenMetricsUrls());
+    ServerConfig config = base.withQuotaBackendBytes(512 * 1024);
     try (StoreServer server = StoreServer.start(config, () -> {})) {
       server.awaitLeader();
       ManagedChannel channel =
