@@ -1,8 +1,5 @@
 package io.strata.server;
 
-import io.grpc.Server;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.protobuf.services.HealthStatusManager;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -13,15 +10,13 @@ import io.strata.core.schema.ColumnFamilies;
 import io.strata.server.compaction.AutoCompactor;
 import io.strata.server.config.AutoCompaction;
 import io.strata.server.config.ServerConfig;
-import io.strata.server.grpc.KvService;
-import io.strata.server.grpc.MaintenanceService;
+import io.strata.server.grpc.ClientServer;
 import io.strata.server.grpc.MemberIdentity;
 import io.strata.server.grpc.Members;
 import io.strata.server.http.HttpEndpoint;
 import io.strata.server.raft.KvStateMachine;
 import io.strata.server.raft.RaftNode;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,9 +43,8 @@ public final class StoreServer implements AutoCloseable {
   private final KvStateMachine stateMachine;
   private final RaftNode raft;
   private final Members members;
-  private final List<Server> grpcServers = new ArrayList<>();
+  private @Nullable ClientServer clientServer;
   private final List<HttpEndpoint> httpEndpoints = new ArrayList<>();
-  private final HealthStatusManager health = new HealthStatusManager();
   private @Nullable AutoCompactor autoCompactor;
   private volatile boolean closed;
 
@@ -94,24 +88,13 @@ public final class StoreServer implements AutoCloseable {
 
   private void startAll() throws IOException {
     raft.start();
-    for (URI url : config.listenClientUrls()) {
-      Server server =
-          NettyServerBuilder.forAddress(new InetSocketAddress(url.getHost(), url.getPort()))
-              .maxInboundMessageSize(config.maxRequestBytes() + (512 << 10))
-              .permitKeepAliveTime(5, TimeUnit.SECONDS)
-              .permitKeepAliveWithoutCalls(true)
-              .addService(
-                  new KvService(
-                      members,
-                      config.maxRequestBytes(),
-                      config.maxTxnOps(),
-                      config.effectiveQuotaBytes()))
-              .addService(new MaintenanceService(members, config.effectiveQuotaBytes()))
-              .addService(health.getHealthService())
-              .build()
-              .start();
-      grpcServers.add(server);
-    }
+    clientServer =
+        new ClientServer(
+            config.listenClientUrls(),
+            members,
+            config.maxRequestBytes(),
+            config.maxTxnOps(),
+            config.effectiveQuotaBytes());
     registerMetrics();
     autoCompactor =
         new AutoCompactor(
@@ -121,7 +104,6 @@ public final class StoreServer implements AutoCloseable {
     for (URI url : config.listenMetricsUrls()) {
       httpEndpoints.add(new HttpEndpoint(url, registry, this::unhealthyReason));
     }
-    health.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
     LOG.atInfo()
         .setMessage("ready to serve client requests")
         .addKeyValue("member", config.name())
@@ -215,7 +197,11 @@ public final class StoreServer implements AutoCloseable {
 
   /** The port of the first client URL (useful when it was 0). */
   public int clientPort() {
-    return grpcServers.get(0).getPort();
+    ClientServer c = clientServer;
+    if (c == null) {
+      throw new IllegalStateException("not started");
+    }
+    return c.port();
   }
 
   @Override
@@ -224,25 +210,14 @@ public final class StoreServer implements AutoCloseable {
       return;
     }
     closed = true;
-    health.enterTerminalState();
     if (autoCompactor != null) {
       autoCompactor.close();
     }
     for (HttpEndpoint h : httpEndpoints) {
       h.close();
     }
-    for (Server s : grpcServers) {
-      s.shutdown();
-    }
-    for (Server s : grpcServers) {
-      try {
-        if (!s.awaitTermination(5, TimeUnit.SECONDS)) {
-          s.shutdownNow();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        s.shutdownNow();
-      }
+    if (clientServer != null) {
+      clientServer.close();
     }
     try {
       raft.close();

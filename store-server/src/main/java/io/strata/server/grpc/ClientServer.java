@@ -1,0 +1,68 @@
+package io.strata.server.grpc;
+
+import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gRPC servers on a member's client URLs, carrying etcd's services and the standard
+ * grpc.health.v1 service. Messages up to {@code --max-request-bytes} plus etcd's 512 KiB of
+ * overhead are accepted; anything larger is refused by gRPC itself, as in etcd.
+ */
+public final class ClientServer implements AutoCloseable {
+  private final List<Server> servers = new ArrayList<>();
+  private final HealthStatusManager health = new HealthStatusManager();
+
+  public ClientServer(
+      List<URI> urls, Members members, int maxRequestBytes, int maxTxnOps, long quotaBytes)
+      throws IOException {
+    try {
+      for (URI url : urls) {
+        servers.add(
+            NettyServerBuilder.forAddress(new InetSocketAddress(url.getHost(), url.getPort()))
+                .maxInboundMessageSize(maxRequestBytes + (512 << 10))
+                .permitKeepAliveTime(5, TimeUnit.SECONDS)
+                .permitKeepAliveWithoutCalls(true)
+                .addService(new KvService(members, maxRequestBytes, maxTxnOps, quotaBytes))
+                .addService(new MaintenanceService(members, quotaBytes))
+                .addService(health.getHealthService())
+                .build()
+                .start());
+      }
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
+    health.setStatus("", ServingStatus.SERVING);
+  }
+
+  /** The bound port of the first client URL (useful when it asked for port 0). */
+  public int port() {
+    return servers.get(0).getPort();
+  }
+
+  @Override
+  public void close() {
+    health.enterTerminalState();
+    for (Server s : servers) {
+      s.shutdown();
+    }
+    for (Server s : servers) {
+      try {
+        if (!s.awaitTermination(5, TimeUnit.SECONDS)) {
+          s.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        s.shutdownNow();
+      }
+    }
+  }
+}
