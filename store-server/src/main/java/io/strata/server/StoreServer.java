@@ -5,8 +5,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.strata.core.backend.BackendConfig;
+import io.strata.core.kv.Event;
 import io.strata.core.mvcc.MvccConfig;
 import io.strata.core.schema.ColumnFamilies;
+import io.strata.core.watch.WatchHub;
 import io.strata.server.compaction.AutoCompactor;
 import io.strata.server.config.AutoCompaction;
 import io.strata.server.config.ServerConfig;
@@ -20,8 +22,11 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -46,6 +51,14 @@ public final class StoreServer implements AutoCloseable {
   private @Nullable ClientServer clientServer;
   private final List<HttpEndpoint> httpEndpoints = new ArrayList<>();
   private @Nullable AutoCompactor autoCompactor;
+  private volatile @Nullable WatchHub watchHub;
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "strata-timer");
+            t.setDaemon(true);
+            return t;
+          });
   private volatile boolean closed;
 
   private StoreServer(ServerConfig config, Runnable fatal) throws IOException {
@@ -62,7 +75,7 @@ public final class StoreServer implements AutoCloseable {
     MvccConfig mvcc =
         new MvccConfig(config.maxTxnOps(), MvccConfig.defaults().compactionBatchLimit());
     this.stateMachine =
-        new KvStateMachine(member.resolve("kv"), backend, mvcc, events -> {}, fatal, registry);
+        new KvStateMachine(member.resolve("kv"), backend, mvcc, this::publish, fatal, registry);
     this.raft = new RaftNode(config, stateMachine, member.resolve("raft"), registry);
     this.members =
         new Members(
@@ -88,10 +101,20 @@ public final class StoreServer implements AutoCloseable {
 
   private void startAll() throws IOException {
     raft.start();
+    // Watchers are served from what this member applies; the hub starts at the store's revision
+    // and catches up from history for anything applied before it existed.
+    watchHub =
+        new WatchHub(members::store, Duration.ofMillis(100), config.watchProgressNotifyInterval());
+    WatchHub hub = watchHub;
+    if (hub == null) {
+      throw new IllegalStateException("watch hub not started");
+    }
     clientServer =
         new ClientServer(
             config.listenClientUrls(),
             members,
+            hub,
+            timer,
             config.maxRequestBytes(),
             config.maxTxnOps(),
             config.effectiveQuotaBytes());
@@ -191,6 +214,14 @@ public final class StoreServer implements AutoCloseable {
     awaitLeader(java.time.Duration.ofSeconds(30));
   }
 
+  /** Hands the events of each applied batch to the watchers (apply thread; never blocks). */
+  private void publish(List<Event> events) {
+    WatchHub hub = watchHub;
+    if (hub != null) {
+      hub.notify(events);
+    }
+  }
+
   public Members members() {
     return members;
   }
@@ -219,6 +250,11 @@ public final class StoreServer implements AutoCloseable {
     if (clientServer != null) {
       clientServer.close();
     }
+    WatchHub hub = watchHub;
+    if (hub != null) {
+      hub.close();
+    }
+    timer.shutdownNow();
     try {
       raft.close();
     } catch (IOException e) {

@@ -40,7 +40,8 @@ public record AutoCompaction(String mode, Duration retention, long revisions) {
     }
   }
 
-  private static Duration parseDuration(String raw) {
+  /** Go duration syntax for the common units: 1h, 30m, 10s, 500ms, 1h30m. */
+  static Duration parseDuration(String raw) {
     // Go duration syntax for the common units: 1h, 30m, 10s, 500ms, 1h30m.
     long millis = 0;
     int i = 0;

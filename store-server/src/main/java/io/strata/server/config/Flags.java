@@ -46,6 +46,7 @@ public final class Flags {
     DEFAULTS.put("auto-compaction-mode", "periodic");
     DEFAULTS.put("auto-compaction-retention", "0");
     DEFAULTS.put("listen-metrics-urls", "");
+    DEFAULTS.put("experimental-watch-progress-notify-interval", "10m");
     DEFAULTS.put("config-file", "");
   }
 
@@ -200,7 +201,23 @@ public final class Flags {
         election,
         mode,
         retention,
-        metrics.isEmpty() ? List.of() : urls("listen-metrics-urls", metrics, false));
+        metrics.isEmpty() ? List.of() : urls("listen-metrics-urls", metrics, false),
+        duration(
+            "experimental-watch-progress-notify-interval",
+            v.get("experimental-watch-progress-notify-interval")));
+  }
+
+  private static java.time.Duration duration(String flag, String value) {
+    try {
+      java.time.Duration d = AutoCompaction.parseDuration(value.trim());
+      if (d.isZero()) {
+        throw new ConfigException("--" + flag + " must be positive, got '" + value + "'");
+      }
+      return d;
+    } catch (ConfigException e) {
+      throw new ConfigException(
+          "--" + flag + " must be a duration such as 10m or 500ms, got '" + value + "'");
+    }
   }
 
   private static Map<String, List<URI>> initialCluster(String flag) {

@@ -31,7 +31,8 @@ public record ServerConfig(
     int electionTimeoutMs,
     String autoCompactionMode,
     String autoCompactionRetention,
-    List<URI> listenMetricsUrls) {
+    List<URI> listenMetricsUrls,
+    java.time.Duration watchProgressNotifyInterval) {
 
   /** etcd's default for {@code --quota-backend-bytes} when 0 is given: 2 GiB. */
   public static final long DEFAULT_QUOTA_BYTES = 2L << 30;
@@ -68,7 +69,8 @@ public record ServerConfig(
         1000,
         "periodic",
         "0",
-        List.of());
+        List.of(),
+        java.time.Duration.ofMinutes(10));
   }
 
   /** The effective backend quota: etcd reads 0 as 2 GiB. */
@@ -100,7 +102,8 @@ public record ServerConfig(
         electionTimeoutMs,
         autoCompactionMode,
         autoCompactionRetention,
-        listenMetricsUrls);
+        listenMetricsUrls,
+        watchProgressNotifyInterval);
   }
 
   public ServerConfig withMaxRequestBytes(int bytes) {
@@ -122,7 +125,8 @@ public record ServerConfig(
         electionTimeoutMs,
         autoCompactionMode,
         autoCompactionRetention,
-        listenMetricsUrls);
+        listenMetricsUrls,
+        watchProgressNotifyInterval);
   }
 
   public ServerConfig withMaxTxnOps(int ops) {
@@ -144,7 +148,8 @@ public record ServerConfig(
         electionTimeoutMs,
         autoCompactionMode,
         autoCompactionRetention,
-        listenMetricsUrls);
+        listenMetricsUrls,
+        watchProgressNotifyInterval);
   }
 
   public ServerConfig withListenMetricsUrls(List<URI> urls) {
@@ -166,7 +171,8 @@ public record ServerConfig(
         electionTimeoutMs,
         autoCompactionMode,
         autoCompactionRetention,
-        urls);
+        urls,
+        watchProgressNotifyInterval);
   }
 
   public ServerConfig withSnapshotCount(long count) {
@@ -188,7 +194,8 @@ public record ServerConfig(
         electionTimeoutMs,
         autoCompactionMode,
         autoCompactionRetention,
-        listenMetricsUrls);
+        listenMetricsUrls,
+        watchProgressNotifyInterval);
   }
 
   public ServerConfig withAutoCompaction(String mode, String retention) {
@@ -210,6 +217,30 @@ public record ServerConfig(
         electionTimeoutMs,
         mode,
         retention,
-        listenMetricsUrls);
+        listenMetricsUrls,
+        watchProgressNotifyInterval);
+  }
+
+  public ServerConfig withWatchProgressNotifyInterval(java.time.Duration interval) {
+    return new ServerConfig(
+        name,
+        dataDir,
+        listenClientUrls,
+        advertiseClientUrls,
+        listenPeerUrls,
+        initialAdvertisePeerUrls,
+        initialCluster,
+        initialClusterState,
+        initialClusterToken,
+        maxRequestBytes,
+        maxTxnOps,
+        quotaBackendBytes,
+        snapshotCount,
+        heartbeatIntervalMs,
+        electionTimeoutMs,
+        autoCompactionMode,
+        autoCompactionRetention,
+        listenMetricsUrls,
+        interval);
   }
 }

@@ -4,11 +4,13 @@ import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.strata.core.watch.WatchHub;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,7 +23,13 @@ public final class ClientServer implements AutoCloseable {
   private final HealthStatusManager health = new HealthStatusManager();
 
   public ClientServer(
-      List<URI> urls, Members members, int maxRequestBytes, int maxTxnOps, long quotaBytes)
+      List<URI> urls,
+      Members members,
+      WatchHub watchHub,
+      ScheduledExecutorService timer,
+      int maxRequestBytes,
+      int maxTxnOps,
+      long quotaBytes)
       throws IOException {
     try {
       for (URI url : urls) {
@@ -32,6 +40,7 @@ public final class ClientServer implements AutoCloseable {
                 .permitKeepAliveWithoutCalls(true)
                 .addService(new KvService(members, maxRequestBytes, maxTxnOps, quotaBytes))
                 .addService(new MaintenanceService(members, quotaBytes))
+                .addService(new WatchService(members, watchHub, maxRequestBytes, timer))
                 .addService(health.getHealthService())
                 .build()
                 .start());
