@@ -31,6 +31,7 @@ public final class SnapshotArchive {
   private static final int VERSION = 1;
   private static final int END = -1;
   public static final int HASH_BYTES = 32;
+  private static final int BLOCK = 512;
 
   private SnapshotArchive() {}
 
@@ -52,6 +53,7 @@ public final class SnapshotArchive {
       Files.copy(f, data);
     }
     data.writeInt(END);
+    data.write(new byte[padding(data.size())]);
     data.flush();
     out.write(sha.digest());
     out.flush();
@@ -59,17 +61,22 @@ public final class SnapshotArchive {
 
   /** The size {@link #pack} will write for {@code checkpoint}. */
   public static long packedSize(Path checkpoint) throws IOException {
-    long size = MAGIC.length + 4L + 4L + HASH_BYTES;
+    long size = MAGIC.length + 4L + 4L;
     try (Stream<Path> list = Files.list(checkpoint)) {
       for (Path f : (Iterable<Path>) list.filter(Files::isRegularFile)::iterator) {
-        size +=
-            4
-                + f.getFileName().toString().getBytes(StandardCharsets.UTF_8).length
-                + 8
-                + Files.size(f);
+        byte[] name = f.getFileName().toString().getBytes(StandardCharsets.UTF_8);
+        size += 4 + name.length + 8 + Files.size(f);
       }
     }
-    return size;
+    return size + padding(size) + HASH_BYTES;
+  }
+
+  /**
+   * Zero bytes that make the body a multiple of 512 bytes: etcd's clients accept a snapshot only
+   * when its size is a multiple of 512 plus the 32-byte hash (bbolt files are whole pages).
+   */
+  private static int padding(long bodySize) {
+    return (int) ((BLOCK - bodySize % BLOCK) % BLOCK);
   }
 
   /**
@@ -111,6 +118,7 @@ public final class SnapshotArchive {
         throw new CorruptSnapshotException("unsupported snapshot format version " + version);
       }
       List<String> names = new ArrayList<>();
+      long body = MAGIC.length + 4L;
       while (true) {
         int nameLength = data.readInt();
         if (nameLength == END) {
@@ -132,19 +140,28 @@ public final class SnapshotArchive {
           throw new CorruptSnapshotException("corrupt snapshot: bad file size");
         }
         copy(data, size, dir == null ? null : dir.resolve(name));
+        body += 4 + nameLength + 8 + size;
       }
-      byte[] expected = sha.digest();
-      byte[] trailer = buffered.readNBytes(HASH_BYTES);
-      if (trailer.length != HASH_BYTES) {
+      body += 4;
+      // What follows the end mark is zero padding up to a 512-byte boundary, then the hash.
+      int pad = padding(body);
+      byte[] rest = buffered.readNBytes(pad + HASH_BYTES);
+      if (rest.length < pad + HASH_BYTES) {
         throw new CorruptSnapshotException(
             "snapshot file is truncated: the integrity hash is missing");
       }
-      if (!MessageDigest.isEqual(expected, trailer)) {
-        throw new CorruptSnapshotException(
-            "snapshot file is corrupt: the integrity hash does not match");
-      }
       if (buffered.read() != -1) {
         throw new CorruptSnapshotException("snapshot file has trailing bytes after its hash");
+      }
+      for (int i = 0; i < pad; i++) {
+        if (rest[i] != 0) {
+          throw new CorruptSnapshotException("snapshot file is corrupt: bad padding");
+        }
+      }
+      sha.update(rest, 0, pad);
+      if (!MessageDigest.isEqual(sha.digest(), Arrays.copyOfRange(rest, pad, rest.length))) {
+        throw new CorruptSnapshotException(
+            "snapshot file is corrupt: the integrity hash does not match");
       }
     } catch (EOFException e) {
       throw new CorruptSnapshotException("snapshot file is truncated");
