@@ -9,6 +9,8 @@ public abstract sealed class StoreException extends RuntimeException
         FutureRevisionException,
         InvalidRequestException,
         LeaseNotFoundException,
+        LeaseExistsException,
+        LeaseTtlTooLargeException,
         BackendException {
 
   private static final long serialVersionUID = 1L;

@@ -3,9 +3,10 @@ package io.strata.core.kv;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A change to one key at one revision, as etcd's {@code mvccpb.Event}. {@code prevKv} is the
- * version the change replaced, or null when the key did not exist before (a creating put) or when
- * that version is no longer available.
+ * A change to one key at one revision, as etcd's {@code mvccpb.Event}. {@code prevKv} is what
+ * etcd's watch sends as prev_kv: the key's version at {@code revision - 1}, so null when the key
+ * did not exist then, for a put that creates the key, and when that revision is compacted. (A
+ * delete of a key its own transaction put gets the version from before the transaction.)
  */
 public record Event(Type type, KeyValue kv, @Nullable KeyValue prevKv) {
 

@@ -91,6 +91,8 @@ public final class ApplyBatch implements AutoCloseable {
   /** etcd's Put: a new version of the key at a new revision. */
   public PutResult put(PutRequest request) {
     TxnChecks.checkPut(request);
+    // etcd's Put looks the lease up first; a put inside a transaction checks the key first.
+    checkLease(request);
     checkPutPreconditions(request);
     begin();
     try {
@@ -114,6 +116,30 @@ public final class ApplyBatch implements AutoCloseable {
       DeleteRangeResult result = doDelete(request);
       end();
       return result;
+    } catch (RuntimeException e) {
+      poisoned = true;
+      throw e;
+    }
+  }
+
+  /**
+   * Deletes every live key of {@code keys}, all at one new revision with increasing sub-revisions
+   * in the given order (etcd's lease revoke: the keys attached to a lease go in one write). Keys
+   * that are not live are skipped; if none is, the revision does not change. Unlike a {@link #txn},
+   * the number of keys is not limited by {@code maxTxnOps}.
+   */
+  public DeleteRangeResult deleteKeys(List<byte[]> keys) {
+    for (byte[] key : keys) {
+      TxnChecks.checkDelete(DeleteRangeRequest.key(key));
+    }
+    begin();
+    try {
+      long deleted = 0;
+      for (byte[] key : keys) {
+        deleted += doDelete(DeleteRangeRequest.key(key)).deleted();
+      }
+      end();
+      return new DeleteRangeResult(revision, deleted, List.of());
     } catch (RuntimeException e) {
       poisoned = true;
       throw e;
@@ -252,13 +278,21 @@ public final class ApplyBatch implements AutoCloseable {
         throw new InvalidRequestException(Reason.KEY_NOT_FOUND);
       }
     }
+    checkLease(r);
+  }
+
+  private void checkLease(PutRequest r) {
     if (r.lease() != 0 && !store.leaseExists(r.lease())) {
       throw new LeaseNotFoundException(r.lease());
     }
   }
 
   private @Nullable Version liveVersion(byte[] key) {
-    Version v = scanner.get(key, LATEST);
+    return liveVersionAt(key, LATEST);
+  }
+
+  private @Nullable Version liveVersionAt(byte[] key, long rev) {
+    Version v = scanner.get(key, rev);
     return v == null || v.tombstone() ? null : v;
   }
 
@@ -303,7 +337,11 @@ public final class ApplyBatch implements AutoCloseable {
         batch.delete(ColumnFamilies.LEASE, RevisionKeys.leaseKey(prev.lease(), prev.key()));
       }
       KeyValue prevKv = prev.toKeyValue();
-      events.add(new Event(Event.Type.DELETE, t.toKeyValue(), prevKv));
+      // etcd's watch reads prev_kv at revision - 1: a put of this same transaction is not it.
+      Version before = prev.main() == writeMain ? liveVersionAt(prev.key(), revision) : prev;
+      events.add(
+          new Event(
+              Event.Type.DELETE, t.toKeyValue(), before == null ? null : before.toKeyValue()));
       if (r.prevKv()) {
         prevKvs.add(prevKv);
       }

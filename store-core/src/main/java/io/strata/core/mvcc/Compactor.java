@@ -22,10 +22,11 @@ import org.slf4j.LoggerFactory;
  * writes of at most {@code compactionBatchLimit} revisions so that it never stalls the writer.
  *
  * <p>For a compaction at revision C it walks the REVISION column family over {@code (finished, C]}
- * in revision order. A version is removed when a newer version of the same key is at or below C, or
- * when it is a tombstone below C; a version kept by an earlier compaction is removed when a newer
- * one in the window supersedes it. A tombstone exactly at C is kept so that a watch may still start
- * at C and see the delete.
+ * in revision order. A version below C is removed when a newer version of the same key is at or
+ * below C, or when it is a tombstone; versions kept by an earlier compaction are removed when a
+ * newer one in the window supersedes them. Every version exactly at C is kept, so that a watch may
+ * still start at C and see all of its events: a delete, or a put that a later op of the same
+ * transaction replaced.
  *
  * <p>Why this is safe without stopping readers: a reader at revision R >= C looks for the newest
  * version at or below R, which is never a removed one. Versions are removed oldest first, so a
@@ -197,26 +198,29 @@ final class Compactor implements AutoCloseable {
     byte[] newest = versions.key();
     boolean isNewest =
         RevisionKeys.versionMain(newest) == main && RevisionKeys.versionSub(newest) == sub;
-    if (!isNewest || (Version.isTombstone(versions.value()) && main < target)) {
+    if (main < target && (!isNewest || Version.isTombstone(versions.value()))) {
       batch.delete(ColumnFamilies.KEY, RevisionKeys.versionKey(userKey, main, sub));
       batch.delete(ColumnFamilies.REVISION, revisionKey);
       removed++;
     }
 
-    // A version an earlier compaction kept is superseded by this newer one.
+    // Versions an earlier compaction kept (several if they share its revision) are superseded by
+    // this newer one.
     versions.seek(RevisionKeys.versionKey(userKey, main, sub));
     if (versions.valid()) {
       versions.next();
-      if (versions.valid() && RevisionKeys.isVersionOf(versions.key(), prefix)) {
+      while (versions.valid() && RevisionKeys.isVersionOf(versions.key(), prefix)) {
         byte[] older = versions.key();
         long olderMain = RevisionKeys.versionMain(older);
-        if (olderMain <= previous) {
-          batch.delete(ColumnFamilies.KEY, older);
-          batch.delete(
-              ColumnFamilies.REVISION,
-              RevisionKeys.revisionKey(olderMain, RevisionKeys.versionSub(older)));
-          removed++;
+        if (olderMain > previous) {
+          break;
         }
+        batch.delete(ColumnFamilies.KEY, older);
+        batch.delete(
+            ColumnFamilies.REVISION,
+            RevisionKeys.revisionKey(olderMain, RevisionKeys.versionSub(older)));
+        removed++;
+        versions.next();
       }
     }
     return removed;

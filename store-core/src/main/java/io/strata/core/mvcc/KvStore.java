@@ -99,8 +99,8 @@ public interface KvStore extends AutoCloseable {
    * The events of revisions {@code fromRevision} through {@code toRevision} (clamped to the current
    * revision) in revision order. When {@code maxEvents} is reached the read stops at the end of a
    * revision, never inside one. {@code fromRevision} below the compact revision fails with {@code
-   * CompactedException}. With {@code withPrevKv}, each event carries the version it replaced, except
-   * an event at the compact revision (etcd reads prev_kv at {@code revision - 1}, compacted there).
+   * CompactedException}. With {@code withPrevKv}, each event carries etcd's prev_kv (see {@link
+   * Event}): none for an event at the compact revision, whose {@code revision - 1} is compacted.
    */
   List<Event> history(long fromRevision, long toRevision, boolean withPrevKv, int maxEvents);
 

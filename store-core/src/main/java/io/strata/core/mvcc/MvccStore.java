@@ -242,8 +242,11 @@ public final class MvccStore implements KvStore {
     }
     Version v = Version.decode(versionKey, versions.value(), userKey);
     Version prev = null;
-    if (withPrevKv) {
-      versions.next();
+    // etcd's watch reads prev_kv at revision - 1 (not a version of this same revision, which a
+    // transaction may have written), except for a put that creates the key.
+    boolean creates = !v.tombstone() && v.createRevision() == main;
+    if (withPrevKv && !creates) {
+      versions.seek(RevisionKeys.versionKey(userKey, main - 1, -1));
       if (versions.valid()
           && RevisionKeys.isVersionOf(versions.key(), RevisionKeys.escapedPrefix(userKey))) {
         Version older = Version.decode(versions.key(), versions.value(), userKey);
@@ -277,6 +280,35 @@ public final class MvccStore implements KvStore {
     try (ReadView view = backend.latest()) {
       return view.get(ColumnFamilies.META, MetaKeys.stateKey(name));
     }
+  }
+
+  /**
+   * Every member-state value whose name starts with {@code prefix}, by name in byte order of the
+   * UTF-8 names (the order {@link ApplyBatch#putState} stores them in), read from one consistent
+   * state of the store.
+   */
+  public NavigableMap<String, byte[]> states(String prefix) {
+    NavigableMap<String, byte[]> out = new TreeMap<>();
+    byte[] start = MetaKeys.stateKey(prefix);
+    int nameAt = MetaKeys.stateKey("").length;
+    try (ReadView view = backend.latest();
+        KeyIterator it = view.iterator(ColumnFamilies.META, null)) {
+      for (it.seek(start); it.valid(); it.next()) {
+        byte[] key = it.key();
+        if (!startsWith(key, start)) {
+          break;
+        }
+        out.put(
+            new String(key, nameAt, key.length - nameAt, java.nio.charset.StandardCharsets.UTF_8),
+            it.value());
+      }
+    }
+    return out;
+  }
+
+  private static boolean startsWith(byte[] key, byte[] prefix) {
+    return key.length >= prefix.length
+        && java.util.Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
   }
 
   @Override

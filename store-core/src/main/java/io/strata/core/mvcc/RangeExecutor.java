@@ -30,6 +30,9 @@ final class RangeExecutor {
     long keep = r.limit() > 0 ? r.limit() + 1 : Long.MAX_VALUE;
     Collector collector =
         new Collector(comparator(r.sortTarget(), sortOrder), keep, sortOrder == SortOrder.NONE);
+    // keys_only drops values after sorting (as etcd does): a VALUE sort still orders by them.
+    boolean keepValues =
+        !r.keysOnly() || (sortOrder != SortOrder.NONE && r.sortTarget() == SortTarget.VALUE);
     long[] count = {0};
     scanner.scan(
         range,
@@ -40,7 +43,7 @@ final class RangeExecutor {
           }
           count[0]++;
           if (!r.countOnly() && passesFilters(r, v)) {
-            collector.offer(r.keysOnly() ? v.toKeyValue().withoutValue() : v.toKeyValue());
+            collector.offer(keepValues ? v.toKeyValue() : v.toKeyValue().withoutValue());
           }
           return true;
         });
@@ -49,6 +52,9 @@ final class RangeExecutor {
     if (r.limit() > 0 && kvs.size() > r.limit()) {
       kvs = kvs.subList(0, (int) r.limit());
       more = true;
+    }
+    if (r.keysOnly() && keepValues) {
+      kvs = kvs.stream().map(KeyValue::withoutValue).toList();
     }
     return new RangeResult(kvs, more, count[0], headerRevision);
   }
