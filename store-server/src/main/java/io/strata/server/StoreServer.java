@@ -4,18 +4,22 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.strata.api.etcdserverpb.Member;
 import io.strata.core.backend.BackendConfig;
 import io.strata.core.kv.Event;
 import io.strata.core.mvcc.MvccConfig;
 import io.strata.core.schema.ColumnFamilies;
 import io.strata.core.watch.WatchHub;
+import io.strata.server.apply.Command;
 import io.strata.server.compaction.AutoCompactor;
 import io.strata.server.config.AutoCompaction;
+import io.strata.server.config.LeaseConfig;
 import io.strata.server.config.ServerConfig;
 import io.strata.server.grpc.ClientServer;
 import io.strata.server.grpc.MemberIdentity;
 import io.strata.server.grpc.Members;
 import io.strata.server.http.HttpEndpoint;
+import io.strata.server.lease.LeaseExpirer;
 import io.strata.server.raft.KvStateMachine;
 import io.strata.server.raft.RaftNode;
 import java.io.IOException;
@@ -51,6 +55,7 @@ public final class StoreServer implements AutoCloseable {
   private @Nullable ClientServer clientServer;
   private final List<HttpEndpoint> httpEndpoints = new ArrayList<>();
   private @Nullable AutoCompactor autoCompactor;
+  private @Nullable LeaseExpirer leaseExpirer;
   private volatile @Nullable WatchHub watchHub;
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
@@ -117,13 +122,16 @@ public final class StoreServer implements AutoCloseable {
             timer,
             config.maxRequestBytes(),
             config.maxTxnOps(),
-            config.effectiveQuotaBytes());
+            config.effectiveQuotaBytes(),
+            snapshotsDir());
+    timer.execute(this::publishAttributes);
     registerMetrics();
     autoCompactor =
         new AutoCompactor(
             AutoCompaction.parse(config.autoCompactionMode(), config.autoCompactionRetention()),
             raft,
             members::store);
+    leaseExpirer = new LeaseExpirer(LeaseConfig.defaults(), raft, stateMachine.lessor());
     for (URI url : config.listenMetricsUrls()) {
       httpEndpoints.add(new HttpEndpoint(url, registry, this::unhealthyReason));
     }
@@ -214,12 +222,64 @@ public final class StoreServer implements AutoCloseable {
     awaitLeader(java.time.Duration.ofSeconds(30));
   }
 
+  /**
+   * Announces this member's name and client URLs through Raft so that MemberList can show them on
+   * every member, retrying until a leader accepts it (etcd publishes its attributes likewise).
+   */
+  private void publishAttributes() {
+    try {
+      tryPublishAttributes();
+    } catch (RuntimeException e) {
+      LOG.atWarn().setMessage("publishing member attributes failed; will retry").setCause(e).log();
+      timer.schedule(this::publishAttributes, 1, TimeUnit.SECONDS);
+    }
+  }
+
+  private void tryPublishAttributes() {
+    if (closed) {
+      return;
+    }
+    Member self =
+        Member.newBuilder()
+            .setID(members.identity().memberId())
+            .setName(config.name())
+            .addAllPeerURLs(config.peerUrls().stream().map(URI::toString).toList())
+            .addAllClientURLs(config.advertiseClientUrls().stream().map(URI::toString).toList())
+            .build();
+    var published = io.strata.server.apply.Members.published(members.store(), config.name());
+    if (published.isPresent() && published.get().equals(self)) {
+      return;
+    }
+    raft.write(new Command.Publish(self).encode())
+        .whenComplete(
+            (r, e) -> {
+              if (e != null && !closed) {
+                LOG.atDebug().setMessage("publishing member attributes failed").setCause(e).log();
+                timer.schedule(this::publishAttributes, 1, TimeUnit.SECONDS);
+              }
+            });
+  }
+
   /** Hands the events of each applied batch to the watchers (apply thread; never blocks). */
   private void publish(List<Event> events) {
     WatchHub hub = watchHub;
     if (hub != null) {
       hub.notify(events);
     }
+  }
+
+  /** Where Maintenance.Snapshot makes its checkpoints: beside the store, emptied at start. */
+  private java.nio.file.Path snapshotsDir() throws IOException {
+    java.nio.file.Path dir = config.dataDir().resolve("member").resolve("snapshots");
+    if (Files.exists(dir)) {
+      try (var walk = Files.walk(dir)) {
+        walk.sorted(java.util.Comparator.reverseOrder())
+            .filter(p -> !p.equals(dir))
+            .forEach(p -> p.toFile().delete());
+      }
+    }
+    Files.createDirectories(dir);
+    return dir;
   }
 
   public Members members() {
@@ -243,6 +303,9 @@ public final class StoreServer implements AutoCloseable {
     closed = true;
     if (autoCompactor != null) {
       autoCompactor.close();
+    }
+    if (leaseExpirer != null) {
+      leaseExpirer.close();
     }
     for (HttpEndpoint h : httpEndpoints) {
       h.close();

@@ -3,12 +3,20 @@ package io.strata.server.apply;
 import io.strata.api.etcdserverpb.AlarmRequest;
 import io.strata.api.etcdserverpb.AlarmResponse;
 import io.strata.api.etcdserverpb.AlarmType;
+import io.strata.api.etcdserverpb.LeaseCheckpoint;
+import io.strata.api.etcdserverpb.LeaseCheckpointResponse;
+import io.strata.api.etcdserverpb.LeaseGrantResponse;
+import io.strata.api.etcdserverpb.LeaseKeepAliveResponse;
+import io.strata.api.etcdserverpb.LeaseRevokeResponse;
 import io.strata.api.etcdserverpb.RequestOp;
+import io.strata.api.etcdserverpb.ResponseHeader;
 import io.strata.api.etcdserverpb.TxnRequest;
 import io.strata.core.BackendException;
 import io.strata.core.StoreException;
 import io.strata.core.kv.AppliedIndex;
 import io.strata.core.kv.Event;
+import io.strata.core.lease.Lease;
+import io.strata.core.lease.Lessor;
 import io.strata.core.mvcc.ApplyBatch;
 import io.strata.core.mvcc.MvccStore;
 import java.util.List;
@@ -22,10 +30,13 @@ import java.util.function.Consumer;
  */
 public final class CommandApplier {
   private final MvccStore store;
+  private final Lessor lessor;
   private final Consumer<List<Event>> events;
 
-  public CommandApplier(MvccStore store, Consumer<List<Event>> events) {
+  /** {@code lessor} must have been recovered from {@code store}. */
+  public CommandApplier(MvccStore store, Lessor lessor, Consumer<List<Event>> events) {
     this.store = store;
+    this.lessor = lessor;
     this.events = events;
   }
 
@@ -36,7 +47,7 @@ public final class CommandApplier {
     try (ApplyBatch batch = store.newBatch()) {
       try {
         refuseWhenOutOfSpace(command);
-        reply = Reply.success(execute(batch, command));
+        reply = Reply.success(execute(batch, command, index.index()));
       } catch (BackendException e) {
         throw e;
       } catch (StoreException | NoSpaceException e) {
@@ -53,7 +64,9 @@ public final class CommandApplier {
   /** etcd's capped applier: with NOSPACE raised, only requests that free space go through. */
   private void refuseWhenOutOfSpace(Command command) {
     boolean addsData =
-        command instanceof Command.Put || (command instanceof Command.Txn t && hasPut(t.request()));
+        command instanceof Command.Put
+            || command instanceof Command.LeaseGrant
+            || (command instanceof Command.Txn t && hasPut(t.request()));
     if (addsData && Alarms.active(store, AlarmType.NOSPACE)) {
       throw new NoSpaceException();
     }
@@ -99,9 +112,20 @@ public final class CommandApplier {
     return b.build();
   }
 
-  private static com.google.protobuf.MessageLite execute(ApplyBatch batch, Command command) {
+  private com.google.protobuf.MessageLite execute(ApplyBatch batch, Command command, long index) {
+    if (command instanceof Command.LeaseGrant
+        || command instanceof Command.LeaseRevoke
+        || command instanceof Command.LeaseKeepAlive
+        || command instanceof Command.LeaseCheckpoint
+        || command instanceof Command.LeaseExpire) {
+      return lease(batch, command, index);
+    }
     if (command instanceof Command.Alarm a) {
       return alarm(batch, a.request());
+    }
+    if (command instanceof Command.Publish p) {
+      batch.putState(Members.key(p.member().getName()), p.member().toByteArray());
+      return p.member();
     }
     if (command instanceof Command.Put p) {
       return ProtoMapper.putResponse(batch.put(ProtoMapper.put(p.request())));
@@ -115,5 +139,46 @@ public final class CommandApplier {
     Command.Compact c = (Command.Compact) command;
     batch.compact(c.request().getRevision());
     return ProtoMapper.compactionResponse(batch.revision());
+  }
+
+  /** The lease commands; each reply's header carries the revision after the command. */
+  private com.google.protobuf.MessageLite lease(ApplyBatch batch, Command command, long index) {
+    if (command instanceof Command.LeaseGrant g) {
+      Lease lease = lessor.grant(batch, g.request().getID(), g.request().getTTL(), index);
+      return LeaseGrantResponse.newBuilder()
+          .setHeader(header(batch.revision()))
+          .setID(lease.id())
+          .setTTL(lease.ttl())
+          .build();
+    }
+    if (command instanceof Command.LeaseRevoke r) {
+      lessor.revoke(batch, r.request().getID(), index);
+      return LeaseRevokeResponse.newBuilder().setHeader(header(batch.revision())).build();
+    }
+    if (command instanceof Command.LeaseKeepAlive k) {
+      long id = k.request().getID();
+      // An unknown lease is answered with TTL 0, not an error, as etcd does.
+      long ttl = lessor.renew(batch, id, index).orElse(0);
+      return LeaseKeepAliveResponse.newBuilder()
+          .setHeader(header(batch.revision()))
+          .setID(id)
+          .setTTL(ttl)
+          .build();
+    }
+    if (command instanceof Command.LeaseCheckpoint c) {
+      List<Lessor.Checkpoint> checkpoints = new java.util.ArrayList<>();
+      for (LeaseCheckpoint cp : c.request().getCheckpointsList()) {
+        checkpoints.add(new Lessor.Checkpoint(cp.getID(), cp.getRemainingTTL()));
+      }
+      lessor.checkpoint(batch, checkpoints, c.asOf(), index);
+      return LeaseCheckpointResponse.newBuilder().setHeader(header(batch.revision())).build();
+    }
+    Command.LeaseExpire e = (Command.LeaseExpire) command;
+    lessor.expire(batch, e.request().getID(), e.asOf(), index);
+    return LeaseRevokeResponse.newBuilder().setHeader(header(batch.revision())).build();
+  }
+
+  private static ResponseHeader header(long revision) {
+    return ResponseHeader.newBuilder().setRevision(revision).build();
   }
 }

@@ -29,7 +29,8 @@ public final class ClientServer implements AutoCloseable {
       ScheduledExecutorService timer,
       int maxRequestBytes,
       int maxTxnOps,
-      long quotaBytes)
+      long quotaBytes,
+      java.nio.file.Path snapshotDir)
       throws IOException {
     try {
       for (URI url : urls) {
@@ -39,8 +40,10 @@ public final class ClientServer implements AutoCloseable {
                 .permitKeepAliveTime(5, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 .addService(new KvService(members, maxRequestBytes, maxTxnOps, quotaBytes))
-                .addService(new MaintenanceService(members, quotaBytes))
+                .addService(new MaintenanceService(members, quotaBytes, snapshotDir))
                 .addService(new WatchService(members, watchHub, maxRequestBytes, timer))
+                .addService(new ClusterService(members))
+                .addService(new LeaseService(members))
                 .addService(health.getHealthService())
                 .build()
                 .start());

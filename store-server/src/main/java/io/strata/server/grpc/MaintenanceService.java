@@ -1,5 +1,6 @@
 package io.strata.server.grpc;
 
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.strata.api.etcdserverpb.AlarmRequest;
 import io.strata.api.etcdserverpb.AlarmResponse;
@@ -8,13 +9,19 @@ import io.strata.api.etcdserverpb.DefragmentResponse;
 import io.strata.api.etcdserverpb.HashKVRequest;
 import io.strata.api.etcdserverpb.HashKVResponse;
 import io.strata.api.etcdserverpb.MaintenanceGrpc;
+import io.strata.api.etcdserverpb.MoveLeaderRequest;
+import io.strata.api.etcdserverpb.MoveLeaderResponse;
+import io.strata.api.etcdserverpb.SnapshotRequest;
+import io.strata.api.etcdserverpb.SnapshotResponse;
 import io.strata.api.etcdserverpb.StatusRequest;
 import io.strata.api.etcdserverpb.StatusResponse;
+import io.strata.core.backup.SnapshotArchive;
 import io.strata.core.kv.HashResult;
 import io.strata.core.mvcc.MvccStore;
 import io.strata.server.apply.Alarms;
 import io.strata.server.apply.Command;
 import io.strata.server.apply.Reply;
+import java.nio.file.Path;
 
 /**
  * etcd's Maintenance service: Status (what {@code etcdctl endpoint status} prints), HashKV, Alarm
@@ -29,10 +36,16 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
 
   private final Members members;
   private final long quotaBytes;
+  private final Path snapshotDir;
 
-  public MaintenanceService(Members members, long quotaBytes) {
+  /**
+   * @param snapshotDir where checkpoints for Snapshot streams are made (same file system as the
+   *     store, so checkpoints are hard links)
+   */
+  public MaintenanceService(Members members, long quotaBytes, Path snapshotDir) {
     this.members = members;
     this.quotaBytes = quotaBytes;
+    this.snapshotDir = snapshotDir;
   }
 
   @Override
@@ -117,6 +130,163 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
                   .setHeader(members.header(members.store().currentRevision()))
                   .build();
             })
+        .whenComplete((r, e) -> KvService.complete(out, r, e));
+  }
+
+  /**
+   * Streams a consistent snapshot of this member's store: a RocksDB checkpoint packed by {@link
+   * SnapshotArchive}, in 32 KiB chunks with {@code remaining_bytes}, then, as etcd does, a last
+   * message whose blob is the SHA-256 of everything before it and whose remaining_bytes is 0.
+   * Chunks are written only as fast as the client reads them.
+   */
+  @Override
+  public void snapshot(SnapshotRequest request, StreamObserver<SnapshotResponse> responses) {
+    ServerCallStreamObserver<SnapshotResponse> out =
+        (ServerCallStreamObserver<SnapshotResponse>) responses;
+    Object ready = new Object();
+    out.setOnReadyHandler(
+        () -> {
+          synchronized (ready) {
+            ready.notifyAll();
+          }
+        });
+    Thread sender =
+        new Thread(
+            () -> {
+              Path checkpoint = null;
+              try {
+                checkpoint = snapshotDir.resolve("snapshot-" + System.nanoTime());
+                members.store().checkpoint(checkpoint);
+                long total = SnapshotArchive.packedSize(checkpoint);
+                try (ChunkStream chunks = new ChunkStream(out, ready, total)) {
+                  SnapshotArchive.pack(checkpoint, chunks);
+                }
+                out.onCompleted();
+              } catch (Exception e) {
+                out.onError(EtcdErrors.toStatus(e));
+              } finally {
+                deleteQuietly(checkpoint);
+              }
+            },
+            "strata-snapshot-send");
+    sender.setDaemon(true);
+    sender.start();
+  }
+
+  /**
+   * Cuts the archive into etcd's snapshot messages. The archive's last 32 bytes are its hash, sent
+   * alone as the final message, as etcd sends its trailer.
+   */
+  private static final class ChunkStream extends java.io.OutputStream {
+    private static final int CHUNK = 32 * 1024;
+    private final ServerCallStreamObserver<SnapshotResponse> out;
+    private final Object ready;
+    private final long total;
+    private final byte[] buf = new byte[CHUNK];
+    private int filled;
+    private long sent;
+
+    ChunkStream(ServerCallStreamObserver<SnapshotResponse> out, Object ready, long total) {
+      this.out = out;
+      this.ready = ready;
+      this.total = total;
+    }
+
+    private long bodyBytes() {
+      return total - SnapshotArchive.HASH_BYTES;
+    }
+
+    @Override
+    public void write(int b) throws java.io.IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws java.io.IOException {
+      while (len > 0) {
+        // Never mix body bytes and hash bytes in one message.
+        long limit = sent + filled < bodyBytes() ? bodyBytes() - sent - filled : len;
+        int n = (int) Math.min(Math.min(len, CHUNK - filled), limit);
+        System.arraycopy(b, off, buf, filled, n);
+        filled += n;
+        off += n;
+        len -= n;
+        if (filled == CHUNK || sent + filled == bodyBytes() || sent + filled == total) {
+          flushChunk();
+        }
+      }
+    }
+
+    private void flushChunk() throws java.io.IOException {
+      if (filled == 0) {
+        return;
+      }
+      synchronized (ready) {
+        while (!out.isReady()) {
+          if (out.isCancelled()) {
+            throw new java.io.IOException("snapshot stream canceled by the client");
+          }
+          try {
+            ready.wait(100);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException();
+          }
+        }
+      }
+      sent += filled;
+      boolean hash = sent == total && filled == SnapshotArchive.HASH_BYTES;
+      out.onNext(
+          SnapshotResponse.newBuilder()
+              .setRemainingBytes(hash ? 0 : total - sent)
+              .setBlob(com.google.protobuf.ByteString.copyFrom(buf, 0, filled))
+              .build());
+      filled = 0;
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      flushChunk();
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try (var walk = java.nio.file.Files.walk(dir)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException e) {
+      // best effort: a leftover checkpoint only costs disk
+    }
+  }
+
+  @Override
+  public void moveLeader(MoveLeaderRequest request, StreamObserver<MoveLeaderResponse> out) {
+    if (!members.raft().isLeader()) {
+      out.onError(EtcdErrors.of(EtcdErrors.NOT_LEADER));
+      return;
+    }
+    var target =
+        members
+            .identity()
+            .nameOf(request.getTargetID())
+            .filter(
+                name ->
+                    members.raft().peers().stream()
+                        .anyMatch(p -> p.name().equals(name) && !p.learner()));
+    if (target.isEmpty()) {
+      out.onError(EtcdErrors.of(EtcdErrors.BAD_LEADER_TRANSFEREE));
+      return;
+    }
+    members
+        .raft()
+        .transferLeadership(target.get())
+        .thenApply(
+            ignored ->
+                MoveLeaderResponse.newBuilder()
+                    .setHeader(members.header(members.store().currentRevision()))
+                    .build())
         .whenComplete((r, e) -> KvService.complete(out, r, e));
   }
 

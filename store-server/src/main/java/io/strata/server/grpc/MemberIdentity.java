@@ -28,9 +28,20 @@ public record MemberIdentity(long clusterId, long memberId, Map<String, Long> me
     return new MemberIdentity(clusterId, ids.get(self), ids);
   }
 
-  /** The id of the named member; 0 if unknown. */
+  /** The id of the named member (for one added after start, derived from its name). */
   public long idOf(String name) {
-    return memberIds.getOrDefault(name, 0L);
+    Long id = memberIds.get(name);
+    return id != null
+        ? id
+        : ByteBuffer.wrap(sha1(("member:" + name).getBytes(StandardCharsets.UTF_8))).getLong();
+  }
+
+  /** The name of the member with {@code id}, if it is one of the known members. */
+  public java.util.Optional<String> nameOf(long id) {
+    return memberIds.entrySet().stream()
+        .filter(e -> e.getValue() == id)
+        .map(Map.Entry::getKey)
+        .findFirst();
   }
 
   private static long memberId(List<URI> urls, String token) {

@@ -7,9 +7,11 @@ import io.strata.core.backend.BackendConfig;
 import io.strata.core.backend.rocksdb.RocksBackend;
 import io.strata.core.kv.AppliedIndex;
 import io.strata.core.kv.Event;
+import io.strata.core.lease.Lessor;
 import io.strata.core.mvcc.MvccConfig;
 import io.strata.core.mvcc.MvccStore;
 import io.strata.core.schema.ColumnFamilies;
+import io.strata.core.time.SystemClock;
 import io.strata.server.apply.CommandApplier;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,10 +40,11 @@ import org.slf4j.LoggerFactory;
  * The replicated state machine of a member.
  *
  * <ul>
- *   <li>{@link #applyTransaction}: every committed write command (Put, DeleteRange, Txn, Compact),
- *       applied in log order on Ratis's single apply thread as one store write that records the
- *       entry's (term, index). Entries at or below the store's recorded index were applied before a
- *       restart and are skipped, so replay is idempotent.
+ *   <li>{@link #applyTransaction}: every committed write command (Put, DeleteRange, Txn, Compact,
+ *       Alarm, and the lease commands, which also update the {@link #lessor()}), applied in log
+ *       order on Ratis's single apply thread as one store write that records the entry's (term,
+ *       index). Entries at or below the store's recorded index were applied before a restart and
+ *       are skipped, so replay is idempotent.
  *   <li>{@link #query}: the read barrier. Ratis calls it once the read index is applied, which is
  *       all a linearizable read needs; the read itself runs on the caller's thread.
  *   <li>{@link #takeSnapshot}: a RocksDB checkpoint of the live store in {@code sm/}; {@link
@@ -63,6 +66,10 @@ public final class KvStateMachine extends BaseStateMachine {
   private final Consumer<List<Event>> events;
   private final Runnable fatal;
   private final SnapshotStore snapshots = new SnapshotStore();
+
+  /** The lease table; reloaded from the store whenever the store is (re)opened. */
+  private final Lessor lessor = new Lessor(SystemClock.INSTANCE);
+
   private final Counter leaderChanges;
   private final Counter slowApplies;
   private final Timer applyDuration;
@@ -119,6 +126,11 @@ public final class KvStateMachine extends BaseStateMachine {
     return s;
   }
 
+  /** The member's lease table (replicated part applied here; deadlines local to this member). */
+  public Lessor lessor() {
+    return lessor;
+  }
+
   @Override
   public StateMachineStorage getStateMachineStorage() {
     return snapshots;
@@ -153,7 +165,8 @@ public final class KvStateMachine extends BaseStateMachine {
             ? snapshot.getTermIndex()
             : TermIndex.valueOf(applied.term(), applied.index());
     setLastAppliedTermIndex(start);
-    applier = new CommandApplier(opened, events);
+    lessor.recover(opened);
+    applier = new CommandApplier(opened, lessor, events);
     store = opened;
   }
 
@@ -168,7 +181,7 @@ public final class KvStateMachine extends BaseStateMachine {
                 c.writeBufferBytes(),
                 c.syncWrites())),
         mvccConfig,
-        lease -> false); // no Lease service yet: no lease exists, as etcd would say
+        lessor::exists);
   }
 
   /** Replaces the live database with a copy of a checkpoint (hard links where possible). */
@@ -202,7 +215,7 @@ public final class KvStateMachine extends BaseStateMachine {
     MvccStore s = store();
     CommandApplier a = applier;
     if (index <= s.appliedIndex().index() || a == null) {
-      updateLastAppliedTermIndex(term, index);
+      advanceLastApplied(term, index);
       return CompletableFuture.completedFuture(Message.EMPTY);
     }
     byte[] reply;
@@ -232,6 +245,28 @@ public final class KvStateMachine extends BaseStateMachine {
     }
     updateLastAppliedTermIndex(term, index);
     return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(reply)));
+  }
+
+  /** Ratis reports configuration and leader no-op entries here, in log order with the rest. */
+  @Override
+  public void notifyTermIndexUpdated(long term, long index) {
+    advanceLastApplied(term, index);
+  }
+
+  /**
+   * Records an entry as applied unless the store already holds a later one. After a restart Ratis
+   * replays the log from its newest snapshot, which is usually older than the live store (kept
+   * outside {@code sm/} and not rolled back); {@link #openStore} starts the applied index at the
+   * store's. Replayed entries the store already holds, including configuration and no-op entries,
+   * must not move it back: {@code BaseStateMachine} asserts that it only grows, and the failed
+   * assertion killed the Raft server of every member restarted after kill -9 with a store ahead of
+   * its last snapshot (the member kept running, unable to apply or vote).
+   */
+  private void advanceLastApplied(long term, long index) {
+    TermIndex last = getLastAppliedTermIndex();
+    if (last == null || index > last.getIndex()) {
+      updateLastAppliedTermIndex(term, index);
+    }
   }
 
   @Override
@@ -281,7 +316,8 @@ public final class KvStateMachine extends BaseStateMachine {
     restoreFrom(snapshots.latestDir());
     MvccStore opened = open();
     setLastAppliedTermIndex(snapshot.getTermIndex());
-    applier = new CommandApplier(opened, events);
+    lessor.recover(opened);
+    applier = new CommandApplier(opened, lessor, events);
     store = opened;
     LOG.atInfo()
         .setMessage("snapshot installed")

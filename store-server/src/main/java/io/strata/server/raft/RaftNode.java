@@ -52,6 +52,7 @@ public final class RaftNode implements AutoCloseable {
   private final ClientId localClientId = ClientId.randomId();
   private final AtomicLong callIds = new AtomicLong();
   private final long requestTimeoutMs;
+  private final int electionTimeoutMs;
 
   private final Counter proposalsFailed;
 
@@ -70,6 +71,7 @@ public final class RaftNode implements AutoCloseable {
     RaftProperties properties =
         RatisProperties.of(config, raftDir, listen.getHost(), listen.getPort());
     this.requestTimeoutMs = Math.max(5000, 5L * config.electionTimeoutMs());
+    this.electionTimeoutMs = config.electionTimeoutMs();
     boolean fresh =
         !java.nio.file.Files.exists(raftDir.resolve(group.getGroupId().getUuid().toString()));
     this.server =
@@ -154,6 +156,43 @@ public final class RaftNode implements AutoCloseable {
     return id.toString();
   }
 
+  /** A member as Raft knows it: voters and learners (Ratis listeners) of the current conf. */
+  public record Peer(String name, String address, boolean learner) {}
+
+  public List<Peer> peers() {
+    var conf = division().getRaftConf();
+    List<Peer> out = new ArrayList<>();
+    for (RaftPeer p : conf.getCurrentPeers()) {
+      out.add(new Peer(p.getId().toString(), p.getAddress(), false));
+    }
+    for (RaftPeer p :
+        conf.getCurrentPeers(org.apache.ratis.proto.RaftProtos.RaftPeerRole.LISTENER)) {
+      out.add(new Peer(p.getId().toString(), p.getAddress(), true));
+    }
+    return out;
+  }
+
+  /** Hands leadership to the named member; fails if this member does not lead. */
+  public CompletableFuture<Void> transferLeadership(String target) {
+    return CompletableFuture.runAsync(
+        () -> {
+          try {
+            RaftClientReply reply =
+                client.admin().transferLeadership(RaftPeerId.valueOf(target), requestTimeoutMs);
+            if (!reply.isSuccess()) {
+              throw translate(reply.getException());
+            }
+          } catch (IOException e) {
+            throw translate(e);
+          }
+        });
+  }
+
+  /** etcd's {@code --election-timeout} in milliseconds (the minimum lease TTL derives from it). */
+  public int electionTimeoutMs() {
+    return electionTimeoutMs;
+  }
+
   /**
    * Replicates {@code command} and returns the state machine's reply once it is applied (on the
    * leader). Fails with {@link RaftUnavailableException} carrying etcd's message when there is no
@@ -170,8 +209,11 @@ public final class RaftNode implements AutoCloseable {
     return reply
         .thenCompose(
             r -> {
-              if (r.getNotLeaderException() != null) {
-                // Leadership moved between the check and the submit: go through the client.
+              if (r.getNotLeaderException() != null
+                  || r.getException()
+                      instanceof org.apache.ratis.protocol.exceptions.LeaderNotReadyException) {
+                // Leadership moved between the check and the submit, or this new leader has not
+                // committed its first entry yet: the client finds the leader and retries.
                 return client.async().send(message);
               }
               return CompletableFuture.completedFuture(r);
