@@ -14,68 +14,155 @@ import java.util.regex.Pattern;
  * ports, versions and the Go client's retry warnings.
  */
 final class EtcdctlTranscript {
-  /** One etcdctl invocation, with optional standard input (for txn). */
-  record Step(List<String> args, String stdin) {
+  /**
+   * One etcdctl invocation, with optional standard input (for txn). A step with {@code runMillis}
+   * runs that long and is then stopped (for watch and elect, which never end); a {@code background}
+   * step keeps running while the following steps run, and its output is printed at the next {@link
+   * #collect} step. {@code ${lease}} in an argument is replaced by the last lease id a {@code lease
+   * grant} printed.
+   */
+  record Step(List<String> args, String stdin, long runMillis, boolean background) {
     static Step of(String... args) {
-      return new Step(List.of(args), "");
+      return new Step(List.of(args), "", 0, false);
     }
 
     static Step withInput(String stdin, String... args) {
-      return new Step(List.of(args), stdin);
+      return new Step(List.of(args), stdin, 0, false);
+    }
+
+    static Step running(long millis, String... args) {
+      return new Step(List.of(args), "", millis, false);
+    }
+
+    static Step background(String... args) {
+      return new Step(List.of(args), "", 0, true);
+    }
+
+    /** Stops the background step after {@code millis} and prints what it printed. */
+    static Step collect(long millis) {
+      return new Step(List.of(), "", millis, false);
     }
   }
+
+  private static final Pattern LEASE_GRANTED = Pattern.compile("lease ([0-9a-f]+) granted");
 
   private static final Pattern[] MASKS = {
     Pattern.compile("\"(cluster_id|member_id|raft_term)\":\\d+"),
     Pattern.compile("took = \\S+"),
     Pattern.compile("127\\.0\\.0\\.1:\\d+"),
+    Pattern.compile("\\b[0-9a-f]{12,16}\\b"),
+    Pattern.compile("remaining\\(\\d+s\\)"),
+    Pattern.compile("^<endpoint>, \\d+$"),
+    Pattern.compile("/tmp/\\S+"),
   };
-  private static final String[] REPLACEMENTS = {"\"$1\":<masked>", "took = <t>", "<endpoint>"};
+  private static final String[] REPLACEMENTS = {
+    "\"$1\":<masked>",
+    "took = <t>",
+    "<endpoint>",
+    "<id>",
+    "remaining(<s>)",
+    "<endpoint>, <hash>",
+    "<path>"
+  };
 
   /** `endpoint status` simple output: endpoint, id, version, db size, leader, learner, term... */
   private static final Pattern STATUS_LINE =
       Pattern.compile(
-          "^<endpoint>, [0-9a-f]+, [0-9.]+, [0-9.]+ [kMG]?B, (true|false), (true|false), \\d+, \\d+, \\d+, (.*)$");
+          "^<endpoint>, (?:<id>|[0-9a-f]+), [0-9.]+, [0-9.]+ [kMG]?B, (true|false), (true|false), \\d+, \\d+, \\d+, (.*)$");
 
   private EtcdctlTranscript() {}
 
   static String run(String endpoint, List<Step> steps) throws IOException, InterruptedException {
     StringBuilder out = new StringBuilder();
+    String lease = "0";
+    Process background = null;
+    java.nio.file.Path bgOut = null;
+    java.nio.file.Path bgErr = null;
     for (Step step : steps) {
+      if (step.args().isEmpty()) {
+        // collect the background step
+        TimeUnit.MILLISECONDS.sleep(step.runMillis());
+        if (background != null) {
+          background.destroy();
+          background.waitFor(30, TimeUnit.SECONDS);
+          out.append("[background output]\n");
+          append(out, java.nio.file.Files.readString(bgOut), "");
+          append(out, java.nio.file.Files.readString(bgErr), "! ");
+          out.append("[stopped]\n\n");
+          java.nio.file.Files.deleteIfExists(bgOut);
+          java.nio.file.Files.deleteIfExists(bgErr);
+          background = null;
+        }
+        continue;
+      }
       List<String> cmd = new ArrayList<>();
       cmd.add("etcdctl");
       cmd.add("--endpoints=" + endpoint);
       cmd.add("--command-timeout=10s");
-      cmd.addAll(step.args());
+      for (String a : step.args()) {
+        cmd.add(a.replace("${lease}", lease));
+      }
       ProcessBuilder pb = new ProcessBuilder(cmd);
       pb.environment().put("ETCDCTL_API", "3");
+      out.append("$ etcdctl ").append(mask(String.join(" ", step.args()))).append('\n');
+      if (step.background()) {
+        bgOut = java.nio.file.Files.createTempFile("etcdctl", ".out");
+        bgErr = java.nio.file.Files.createTempFile("etcdctl", ".err");
+        pb.redirectOutput(bgOut.toFile()).redirectError(bgErr.toFile());
+        background = pb.start();
+        TimeUnit.MILLISECONDS.sleep(1000); // let it connect and create its watch
+        out.append("[started in the background]\n\n");
+        continue;
+      }
+      java.nio.file.Path stdoutFile = java.nio.file.Files.createTempFile("etcdctl", ".out");
+      java.nio.file.Path stderrFile = java.nio.file.Files.createTempFile("etcdctl", ".err");
+      pb.redirectOutput(stdoutFile.toFile()).redirectError(stderrFile.toFile());
       Process p = pb.start();
       try (OutputStream in = p.getOutputStream()) {
         in.write(step.stdin().getBytes(StandardCharsets.UTF_8));
       }
-      byte[] stdout = p.getInputStream().readAllBytes();
-      byte[] stderr = p.getErrorStream().readAllBytes();
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IOException("etcdctl hung: " + cmd);
+      String exit;
+      if (step.runMillis() > 0) {
+        boolean ended = p.waitFor(step.runMillis(), TimeUnit.MILLISECONDS);
+        if (!ended) {
+          p.destroy();
+          p.waitFor(30, TimeUnit.SECONDS);
+        }
+        exit = ended ? "exit " + p.exitValue() : "stopped";
+      } else {
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+          throw new IOException("etcdctl hung: " + cmd);
+        }
+        exit = "exit " + p.exitValue();
       }
-      out.append("$ etcdctl ").append(String.join(" ", step.args())).append('\n');
+      String stdout = java.nio.file.Files.readString(stdoutFile);
+      String stderr = java.nio.file.Files.readString(stderrFile);
+      java.nio.file.Files.deleteIfExists(stdoutFile);
+      java.nio.file.Files.deleteIfExists(stderrFile);
+      var granted = LEASE_GRANTED.matcher(stdout);
+      if (granted.find()) {
+        lease = granted.group(1);
+      }
       if (!step.stdin().isEmpty()) {
         for (String line : step.stdin().split("\n", -1)) {
           out.append("< ").append(line).append('\n');
         }
       }
-      append(out, new String(stdout, StandardCharsets.UTF_8), "");
-      append(out, new String(stderr, StandardCharsets.UTF_8), "! ");
-      out.append("[exit ").append(p.exitValue()).append("]\n\n");
+      append(out, stdout, "");
+      append(out, stderr, "! ");
+      out.append("[").append(exit).append("]\n\n");
+    }
+    if (background != null) {
+      background.destroyForcibly();
     }
     return out.toString();
   }
 
   private static void append(StringBuilder out, String text, String prefix) {
     for (String line : text.split("\n")) {
-      if (line.isEmpty() || line.startsWith("{\"level\":\"warn\"")) {
-        continue; // the Go client's retry log lines carry timestamps and random ids
+      if (line.isEmpty() || line.startsWith("{\"level\":")) {
+        continue; // the Go client's log lines carry timestamps, paths and random ids
       }
       out.append(prefix).append(mask(line)).append('\n');
     }
