@@ -1,0 +1,543 @@
+package io.strata.server;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.strata.api.etcdserverpb.HashKVRequest;
+import io.strata.api.etcdserverpb.HashKVResponse;
+import io.strata.api.etcdserverpb.KVGrpc;
+import io.strata.api.etcdserverpb.MaintenanceGrpc;
+import io.strata.api.etcdserverpb.StatusRequest;
+import io.strata.api.etcdserverpb.StatusResponse;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A cluster of member processes ({@link StoreServerMain} in child JVMs, one per member) on loopback
+ * ports, with etcd's flags: {@code --initial-cluster} names every member and the token is unique
+ * per cluster. Each member's stdout and stderr go to {@code
+ * target/cluster-logs/<name>/<member>.log} (kept after the test, appended to on restart); data
+ * lives in a temporary directory deleted by {@link #close}.
+ *
+ * <p>Fault hooks: {@link #kill} (SIGKILL, no shutdown hook runs), {@link #stop} (SIGTERM, the
+ * member closes cleanly) and {@link #restart} (same flags, same ports, same data). Clients get
+ * plaintext gRPC channels per member; a member's channel is replaced when it restarts so no
+ * reconnect backoff delays the test.
+ */
+public final class TestCluster implements AutoCloseable {
+  /** What a member logs once its gRPC server accepts requests. */
+  public static final String READY = "ready to serve client requests";
+
+  /** The flags of the scenarios: etcd's 100 ms heartbeat and 1 s election timeout. */
+  public static final List<String> FAST_ELECTION =
+      List.of("--election-timeout", "1000", "--heartbeat-interval", "100");
+
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration RPC_TIMEOUT = Duration.ofSeconds(2);
+  private static final long POLL_MILLIS = 20;
+
+  private final Path root;
+  private final Path logDir;
+  private final List<Member> members = new ArrayList<>();
+  private final Thread cleanupOnExit = new Thread(this::destroyAll, "test-cluster-cleanup");
+  private boolean closed;
+
+  private TestCluster(String name, int size, List<String> extraFlags) throws IOException {
+    root = Files.createTempDirectory("strata-cluster-");
+    logDir = Path.of(System.getProperty("basedir", "."), "target", "cluster-logs", name);
+    deleteRecursively(logDir);
+    Files.createDirectories(logDir);
+    // The JVM may end (a fork timeout, Ctrl-C) before close(): never leave members behind.
+    Runtime.getRuntime().addShutdownHook(cleanupOnExit);
+    String token = "strata-it-" + UUID.randomUUID();
+    List<int[]> ports = freePorts(size);
+    String initialCluster =
+        java.util.stream.IntStream.range(0, size)
+            .mapToObj(i -> "m" + (i + 1) + "=" + url(ports.get(i)[1]))
+            .collect(Collectors.joining(","));
+    for (int i = 0; i < size; i++) {
+      String member = "m" + (i + 1);
+      int client = ports.get(i)[0];
+      int peer = ports.get(i)[1];
+      List<String> flags = new ArrayList<>();
+      flags.addAll(
+          List.of(
+              "--name", member,
+              "--data-dir", root.resolve(member).toString(),
+              "--listen-client-urls", url(client),
+              "--advertise-client-urls", url(client),
+              "--listen-peer-urls", url(peer),
+              "--initial-advertise-peer-urls", url(peer),
+              "--initial-cluster", initialCluster,
+              "--initial-cluster-token", token));
+      flags.addAll(extraFlags);
+      members.add(new Member(member, client, flags, logDir.resolve(member + ".log")));
+    }
+  }
+
+  /**
+   * Starts {@code size} members named m1..mN and waits until each serves clients. {@code name}
+   * names the log directory (for example {@code ClusterIT/killLeader}).
+   */
+  public static TestCluster start(String name, int size, List<String> extraFlags)
+      throws IOException {
+    TestCluster cluster = new TestCluster(name, size, extraFlags);
+    try {
+      cluster.startAll();
+    } catch (RuntimeException | Error e) {
+      cluster.close();
+      throw e;
+    }
+    return cluster;
+  }
+
+  public List<Member> members() {
+    return List.copyOf(members);
+  }
+
+  public List<Member> running() {
+    return members.stream().filter(Member::isRunning).toList();
+  }
+
+  /** The running member that says it is the leader (Status: header.member_id == leader). */
+  public Optional<Member> leader() {
+    for (Member m : running()) {
+      try {
+        StatusResponse s = m.status();
+        if (s.getLeader() != 0 && s.getLeader() == s.getHeader().getMemberId()) {
+          return Optional.of(m);
+        }
+      } catch (RuntimeException e) {
+        // Starting, stopping or unreachable: not the leader we can use.
+      }
+    }
+    return Optional.empty();
+  }
+
+  public Member awaitLeader(Duration timeout) {
+    return awaitValue("a leader among " + names(running()), timeout, this::leader);
+  }
+
+  /** The running members other than the leader (awaits a leader). */
+  public List<Member> followers(Duration timeout) {
+    Member leader = awaitLeader(timeout);
+    return running().stream().filter(m -> m != leader).toList();
+  }
+
+  /** Starts every stopped member at once, then waits until each serves clients. */
+  public void startAll() {
+    List<Member> starting = members.stream().filter(m -> !m.isAlive()).toList();
+    starting.forEach(Member::launch);
+    starting.forEach(Member::awaitReady);
+  }
+
+  /** SIGKILL: the member gets no chance to flush or close anything. */
+  public void kill(Member m) {
+    m.terminate(true);
+  }
+
+  /** SIGTERM, then waits for the member to exit (it closes its server and store). */
+  public void stop(Member m) {
+    m.terminate(false);
+  }
+
+  /** Starts a stopped or killed member again with the same flags and data, waits until ready. */
+  public void restart(Member m) {
+    m.launch();
+    m.awaitReady();
+  }
+
+  public void killAll() {
+    members.stream().filter(Member::isAlive).forEach(m -> m.signal(true));
+    members.forEach(Member::awaitExit);
+  }
+
+  public void stopAll() {
+    members.stream().filter(Member::isAlive).forEach(m -> m.signal(false));
+    members.forEach(Member::awaitExit);
+  }
+
+  /** Waits until every running member reports the same current revision, and returns it. */
+  public long awaitSameRevision(Duration timeout) {
+    long[] common = new long[1];
+    await(
+        "the same revision on " + names(running()),
+        timeout,
+        () -> {
+          List<Long> revisions =
+              running().stream().map(m -> m.status().getHeader().getRevision()).toList();
+          common[0] = revisions.get(0);
+          return revisions.stream().distinct().count() == 1;
+        });
+    return common[0];
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    destroyAll();
+    for (Member m : members) {
+      m.closeChannel();
+    }
+    deleteRecursively(root);
+    try {
+      Runtime.getRuntime().removeShutdownHook(cleanupOnExit);
+    } catch (IllegalStateException e) {
+      // Already shutting down; the hook runs or ran.
+    }
+  }
+
+  private void destroyAll() {
+    for (Member m : members) {
+      Process p = m.process;
+      if (p != null) {
+        p.destroyForcibly();
+      }
+    }
+    for (Member m : members) {
+      Process p = m.process;
+      if (p != null) {
+        try {
+          p.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+
+  /** One member process with its flags, log file and client channel. */
+  public final class Member {
+    private final String name;
+    private final int clientPort;
+    private final List<String> flags;
+    private final Path log;
+    private volatile @Nullable Process process;
+    private volatile @Nullable ManagedChannel channel;
+    private volatile boolean ready;
+    private volatile long logOffsetAtStart;
+
+    private Member(String name, int clientPort, List<String> flags, Path log) {
+      this.name = name;
+      this.clientPort = clientPort;
+      this.flags = List.copyOf(flags);
+      this.log = log;
+    }
+
+    public String name() {
+      return name;
+    }
+
+    public Path log() {
+      return log;
+    }
+
+    /** Started, serving clients, and not killed or stopped since. */
+    public boolean isRunning() {
+      Process p = process;
+      return ready && p != null && p.isAlive();
+    }
+
+    private boolean isAlive() {
+      Process p = process;
+      return p != null && p.isAlive();
+    }
+
+    /** A channel to this member; a new one once it is ready after each (re)start. */
+    public ManagedChannel channel() {
+      ManagedChannel c = channel;
+      if (c == null) {
+        throw new IllegalStateException(name + " was never started");
+      }
+      return c;
+    }
+
+    public KVGrpc.KVStub kvAsync() {
+      return KVGrpc.newStub(channel());
+    }
+
+    public KVGrpc.KVBlockingStub kv() {
+      return KVGrpc.newBlockingStub(channel())
+          .withDeadlineAfter(RPC_TIMEOUT.toMillis() * 5, TimeUnit.MILLISECONDS);
+    }
+
+    public MaintenanceGrpc.MaintenanceBlockingStub maintenance() {
+      return MaintenanceGrpc.newBlockingStub(channel())
+          .withDeadlineAfter(RPC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public StatusResponse status() {
+      return maintenance().status(StatusRequest.getDefaultInstance());
+    }
+
+    public HashKVResponse hashKv(long revision) {
+      return maintenance().hashKV(HashKVRequest.newBuilder().setRevision(revision).build());
+    }
+
+    /** What the member logged since it was last started. */
+    public String logSinceStart() {
+      return readLog(logOffsetAtStart);
+    }
+
+    /** The whole log, across restarts. */
+    public String fullLog() {
+      return readLog(0);
+    }
+
+    private String readLog(long from) {
+      try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
+        long length = f.length();
+        if (length <= from) {
+          return "";
+        }
+        byte[] bytes = new byte[(int) (length - from)];
+        f.seek(from);
+        f.readFully(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    private synchronized void launch() {
+      Process running = process;
+      if (running != null && running.isAlive()) {
+        throw new IllegalStateException(name + " is already running");
+      }
+      ready = false;
+      closeChannel();
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      // Small heaps so five members fit; a private temp dir so native libraries that RocksDB and
+      // Netty unpack there are deleted with the cluster even when the member is killed.
+      command.addAll(
+          List.of(
+              "-Xms32m",
+              "-Xmx256m",
+              "-XX:+UseSerialGC",
+              "-XX:+ExitOnOutOfMemoryError",
+              "-Djava.io.tmpdir=" + tmpDir(),
+              // The store-core test-jar on the class path sets WARN; the tests read INFO lines.
+              "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+              "-Dorg.slf4j.simpleLogger.showDateTime=true",
+              "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
+              "-cp",
+              System.getProperty("java.class.path")));
+      // For debugging, e.g.
+      // -Dstrata.it.member-jvm-args=-Dorg.slf4j.simpleLogger.log.org.apache.ratis=info
+      String extra = System.getProperty("strata.it.member-jvm-args", "").trim();
+      if (!extra.isEmpty()) {
+        command.addAll(List.of(extra.split("\\s+")));
+      }
+      command.add(StoreServerMain.class.getName());
+      command.addAll(flags);
+      try {
+        Files.createDirectories(tmpDir());
+        Files.writeString(
+            log,
+            "=== test-cluster: starting " + name + " ===\n",
+            StandardCharsets.UTF_8,
+            java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.APPEND);
+        logOffsetAtStart = Files.size(log);
+        process =
+            new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot start " + name, e);
+      }
+    }
+
+    private Path tmpDir() {
+      return root.resolve("tmp-" + name);
+    }
+
+    private void awaitReady() {
+      await(
+          name + " to log '" + READY + "' (see " + log + ")",
+          START_TIMEOUT,
+          () -> {
+            if (logSinceStart().contains(READY)) {
+              // Connect only now: a channel that tried earlier backs off for a second or more.
+              channel =
+                  NettyChannelBuilder.forAddress(
+                          new InetSocketAddress(InetAddress.getLoopbackAddress(), clientPort))
+                      .usePlaintext()
+                      .maxInboundMessageSize(32 << 20)
+                      .build();
+              ready = true;
+              return true;
+            }
+            Process p = process;
+            if (p == null || !p.isAlive()) {
+              throw new IllegalStateException(
+                  name + " exited before it was ready; log tail:\n" + tail(logSinceStart()));
+            }
+            return false;
+          });
+    }
+
+    private void terminate(boolean forcibly) {
+      signal(forcibly);
+      awaitExit();
+    }
+
+    private void signal(boolean forcibly) {
+      Process p = process;
+      if (p == null || !p.isAlive()) {
+        throw new IllegalStateException(name + " is not running");
+      }
+      ready = false;
+      if (forcibly) {
+        p.destroyForcibly();
+      } else {
+        p.destroy();
+      }
+    }
+
+    private void awaitExit() {
+      Process p = process;
+      if (p == null) {
+        return;
+      }
+      try {
+        if (!p.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+          p.destroyForcibly();
+          throw new AssertionError(name + " did not exit within " + STOP_TIMEOUT);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted while stopping " + name, e);
+      } finally {
+        closeChannel();
+      }
+    }
+
+    private void closeChannel() {
+      ManagedChannel c = channel;
+      if (c != null) {
+        c.shutdownNow();
+        try {
+          c.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  /**
+   * Polls {@code condition} (every 20 ms) until it holds; fails after {@code timeout}. An exception
+   * from the condition counts as "not yet" and is attached to the failure, except {@link
+   * IllegalStateException}, which means waiting longer cannot help and fails at once.
+   */
+  public static void await(String what, Duration timeout, BooleanSupplier condition) {
+    awaitValue(
+        what,
+        timeout,
+        () -> condition.getAsBoolean() ? Optional.of(Boolean.TRUE) : Optional.empty());
+  }
+
+  /** Polls {@code value} until it is present and returns it; fails after {@code timeout}. */
+  public static <T> T awaitValue(String what, Duration timeout, Supplier<Optional<T>> value) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    RuntimeException last = null;
+    while (true) {
+      try {
+        Optional<T> v = value.get();
+        if (v.isPresent()) {
+          return v.get();
+        }
+        last = null;
+      } catch (IllegalStateException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        last = e;
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what, last);
+      }
+      try {
+        Thread.sleep(POLL_MILLIS); // the poll interval, not a guess at how long anything takes
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted while waiting for " + what, e);
+      }
+    }
+  }
+
+  public static String names(List<Member> members) {
+    return members.stream().map(Member::name).collect(Collectors.joining(",", "[", "]"));
+  }
+
+  private static String tail(String text) {
+    String[] lines = text.split("\n");
+    return String.join("\n", List.of(lines).subList(Math.max(0, lines.length - 40), lines.length));
+  }
+
+  private static String url(int port) {
+    return "http://127.0.0.1:" + port;
+  }
+
+  /** A (client, peer) port pair per member; all sockets stay open until all are chosen. */
+  private static List<int[]> freePorts(int size) throws IOException {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < 2 * size; i++) {
+        sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+      }
+      List<int[]> ports = new ArrayList<>();
+      for (int i = 0; i < size; i++) {
+        ports.add(
+            new int[] {sockets.get(2 * i).getLocalPort(), sockets.get(2 * i + 1).getLocalPort()});
+      }
+      return ports;
+    } finally {
+      for (ServerSocket s : sockets) {
+        s.close();
+      }
+    }
+  }
+
+  private static void deleteRecursively(Path path) {
+    if (!Files.exists(path)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(path)) {
+      for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + path, e);
+    }
+  }
+}
