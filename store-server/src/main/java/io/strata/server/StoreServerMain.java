@@ -34,7 +34,9 @@ public final class StoreServerMain {
     if (config == null) {
       throw new IllegalStateException("no config for run");
     }
-    System.setProperty("org.slf4j.simpleLogger.log.org.apache.ratis", "warn");
+    if (System.getProperty("org.slf4j.simpleLogger.log.org.apache.ratis") == null) {
+      System.setProperty("org.slf4j.simpleLogger.log.org.apache.ratis", "warn");
+    }
     StoreServer server;
     try {
       server =

@@ -44,6 +44,8 @@ public final class ClientServer implements AutoCloseable {
                 .addService(new WatchService(members, watchHub, maxRequestBytes, timer))
                 .addService(new ClusterService(members))
                 .addService(new LeaseService(members))
+                .addService(new LockService(members, watchHub, timer))
+                .addService(new ElectionService(members, watchHub, timer))
                 .addService(health.getHealthService())
                 .build()
                 .start());
