@@ -83,164 +83,93 @@ public record ServerConfig(
     return initialCluster.getOrDefault(name, initialAdvertisePeerUrls);
   }
 
-  public ServerConfig withQuotaBackendBytes(long bytes) {
-    return new ServerConfig(
-        name,
-        dataDir,
-        listenClientUrls,
-        advertiseClientUrls,
-        listenPeerUrls,
-        initialAdvertisePeerUrls,
-        initialCluster,
-        initialClusterState,
-        initialClusterToken,
-        maxRequestBytes,
-        maxTxnOps,
-        bytes,
-        snapshotCount,
-        heartbeatIntervalMs,
-        electionTimeoutMs,
-        autoCompactionMode,
-        autoCompactionRetention,
-        listenMetricsUrls,
-        watchProgressNotifyInterval);
+  /** A builder starting from this config, for the few settings tests and tools change. */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
-  public ServerConfig withMaxRequestBytes(int bytes) {
-    return new ServerConfig(
-        name,
-        dataDir,
-        listenClientUrls,
-        advertiseClientUrls,
-        listenPeerUrls,
-        initialAdvertisePeerUrls,
-        initialCluster,
-        initialClusterState,
-        initialClusterToken,
-        bytes,
-        maxTxnOps,
-        quotaBackendBytes,
-        snapshotCount,
-        heartbeatIntervalMs,
-        electionTimeoutMs,
-        autoCompactionMode,
-        autoCompactionRetention,
-        listenMetricsUrls,
-        watchProgressNotifyInterval);
-  }
+  /** Changes some settings of an existing config; the rest is kept. */
+  public static final class Builder {
+    private final ServerConfig base;
+    private int maxRequestBytes;
+    private int maxTxnOps;
+    private long quotaBackendBytes;
+    private long snapshotCount;
+    private String autoCompactionMode;
+    private String autoCompactionRetention;
+    private List<URI> listenMetricsUrls;
+    private java.time.Duration watchProgressNotifyInterval;
 
-  public ServerConfig withMaxTxnOps(int ops) {
-    return new ServerConfig(
-        name,
-        dataDir,
-        listenClientUrls,
-        advertiseClientUrls,
-        listenPeerUrls,
-        initialAdvertisePeerUrls,
-        initialCluster,
-        initialClusterState,
-        initialClusterToken,
-        maxRequestBytes,
-        ops,
-        quotaBackendBytes,
-        snapshotCount,
-        heartbeatIntervalMs,
-        electionTimeoutMs,
-        autoCompactionMode,
-        autoCompactionRetention,
-        listenMetricsUrls,
-        watchProgressNotifyInterval);
-  }
+    private Builder(ServerConfig c) {
+      base = c;
+      maxRequestBytes = c.maxRequestBytes;
+      maxTxnOps = c.maxTxnOps;
+      quotaBackendBytes = c.quotaBackendBytes;
+      snapshotCount = c.snapshotCount;
+      autoCompactionMode = c.autoCompactionMode;
+      autoCompactionRetention = c.autoCompactionRetention;
+      listenMetricsUrls = c.listenMetricsUrls;
+      watchProgressNotifyInterval = c.watchProgressNotifyInterval;
+    }
 
-  public ServerConfig withListenMetricsUrls(List<URI> urls) {
-    return new ServerConfig(
-        name,
-        dataDir,
-        listenClientUrls,
-        advertiseClientUrls,
-        listenPeerUrls,
-        initialAdvertisePeerUrls,
-        initialCluster,
-        initialClusterState,
-        initialClusterToken,
-        maxRequestBytes,
-        maxTxnOps,
-        quotaBackendBytes,
-        snapshotCount,
-        heartbeatIntervalMs,
-        electionTimeoutMs,
-        autoCompactionMode,
-        autoCompactionRetention,
-        urls,
-        watchProgressNotifyInterval);
-  }
+    public Builder maxRequestBytes(int bytes) {
+      this.maxRequestBytes = bytes;
+      return this;
+    }
 
-  public ServerConfig withSnapshotCount(long count) {
-    return new ServerConfig(
-        name,
-        dataDir,
-        listenClientUrls,
-        advertiseClientUrls,
-        listenPeerUrls,
-        initialAdvertisePeerUrls,
-        initialCluster,
-        initialClusterState,
-        initialClusterToken,
-        maxRequestBytes,
-        maxTxnOps,
-        quotaBackendBytes,
-        count,
-        heartbeatIntervalMs,
-        electionTimeoutMs,
-        autoCompactionMode,
-        autoCompactionRetention,
-        listenMetricsUrls,
-        watchProgressNotifyInterval);
-  }
+    public Builder maxTxnOps(int ops) {
+      this.maxTxnOps = ops;
+      return this;
+    }
 
-  public ServerConfig withAutoCompaction(String mode, String retention) {
-    return new ServerConfig(
-        name,
-        dataDir,
-        listenClientUrls,
-        advertiseClientUrls,
-        listenPeerUrls,
-        initialAdvertisePeerUrls,
-        initialCluster,
-        initialClusterState,
-        initialClusterToken,
-        maxRequestBytes,
-        maxTxnOps,
-        quotaBackendBytes,
-        snapshotCount,
-        heartbeatIntervalMs,
-        electionTimeoutMs,
-        mode,
-        retention,
-        listenMetricsUrls,
-        watchProgressNotifyInterval);
-  }
+    public Builder quotaBackendBytes(long bytes) {
+      this.quotaBackendBytes = bytes;
+      return this;
+    }
 
-  public ServerConfig withWatchProgressNotifyInterval(java.time.Duration interval) {
-    return new ServerConfig(
-        name,
-        dataDir,
-        listenClientUrls,
-        advertiseClientUrls,
-        listenPeerUrls,
-        initialAdvertisePeerUrls,
-        initialCluster,
-        initialClusterState,
-        initialClusterToken,
-        maxRequestBytes,
-        maxTxnOps,
-        quotaBackendBytes,
-        snapshotCount,
-        heartbeatIntervalMs,
-        electionTimeoutMs,
-        autoCompactionMode,
-        autoCompactionRetention,
-        listenMetricsUrls,
-        interval);
+    public Builder snapshotCount(long count) {
+      this.snapshotCount = count;
+      return this;
+    }
+
+    public Builder autoCompaction(String mode, String retention) {
+      this.autoCompactionMode = mode;
+      this.autoCompactionRetention = retention;
+      return this;
+    }
+
+    public Builder listenMetricsUrls(List<URI> urls) {
+      this.listenMetricsUrls = urls;
+      return this;
+    }
+
+    public Builder watchProgressNotifyInterval(java.time.Duration interval) {
+      this.watchProgressNotifyInterval = interval;
+      return this;
+    }
+
+    public ServerConfig build() {
+      ServerConfig c = base;
+      return new ServerConfig(
+          c.name,
+          c.dataDir,
+          c.listenClientUrls,
+          c.advertiseClientUrls,
+          c.listenPeerUrls,
+          c.initialAdvertisePeerUrls,
+          c.initialCluster,
+          c.initialClusterState,
+          c.initialClusterToken,
+          maxRequestBytes,
+          maxTxnOps,
+          quotaBackendBytes,
+          snapshotCount,
+          c.heartbeatIntervalMs,
+          c.electionTimeoutMs,
+          autoCompactionMode,
+          autoCompactionRetention,
+          listenMetricsUrls,
+          watchProgressNotifyInterval);
+    }
   }
 }

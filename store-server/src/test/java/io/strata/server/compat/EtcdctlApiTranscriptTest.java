@@ -3,10 +3,9 @@ package io.strata.server.compat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.strata.server.StoreServer;
+import io.strata.server.TestPorts;
 import io.strata.server.compat.EtcdctlTranscript.Step;
 import io.strata.server.config.ServerConfig;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,8 +70,8 @@ class EtcdctlApiTranscriptTest {
           Path.of("src/test/resources" + RESOURCE), transcript, StandardCharsets.UTF_8);
       Files.deleteIfExists(dir.resolve("backup.snap"));
     }
-    int client = freePort();
-    int peer = freePort();
+    int client = TestPorts.free();
+    int peer = TestPorts.free();
     try (StoreServer server =
         StoreServer.start(
             ServerConfig.singleMember("default", dir.resolve("member"), client, peer), () -> {})) {
@@ -84,12 +83,6 @@ class EtcdctlApiTranscriptTest {
         expected = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       }
       assertThat(actual).isEqualTo(expected);
-    }
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 }

@@ -3,10 +3,9 @@ package io.strata.server.compat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.strata.server.StoreServer;
+import io.strata.server.TestPorts;
 import io.strata.server.compat.EtcdctlTranscript.Step;
 import io.strata.server.config.ServerConfig;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,8 +77,8 @@ class EtcdctlKvTranscriptTest {
       Files.writeString(
           Path.of("src/test/resources" + RESOURCE), transcript, StandardCharsets.UTF_8);
     }
-    int client = freePort();
-    int peer = freePort();
+    int client = TestPorts.free();
+    int peer = TestPorts.free();
     try (StoreServer server =
         StoreServer.start(
             ServerConfig.singleMember("s1", dir.resolve("s1"), client, peer), () -> {})) {
@@ -91,12 +90,6 @@ class EtcdctlKvTranscriptTest {
         expected = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       }
       assertThat(actual).isEqualTo(expected);
-    }
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 }

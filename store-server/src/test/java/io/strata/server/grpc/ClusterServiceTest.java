@@ -12,9 +12,8 @@ import io.strata.api.etcdserverpb.Member;
 import io.strata.api.etcdserverpb.MemberListRequest;
 import io.strata.api.etcdserverpb.MoveLeaderRequest;
 import io.strata.server.StoreServer;
+import io.strata.server.TestPorts;
 import io.strata.server.config.ServerConfig;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -28,10 +27,11 @@ class ClusterServiceTest {
 
   @Test
   void memberList_andMoveLeaderErrors() throws Exception {
-    int client = freePort();
+    int client = TestPorts.free();
     try (StoreServer server =
         StoreServer.start(
-            ServerConfig.singleMember("c1", dir.resolve("c1"), client, freePort()), () -> {})) {
+            ServerConfig.singleMember("c1", dir.resolve("c1"), client, TestPorts.free()),
+            () -> {})) {
       server.awaitLeader();
       ManagedChannel channel =
           NettyChannelBuilder.forAddress("127.0.0.1", client).usePlaintext().build();
@@ -62,12 +62,6 @@ class ClusterServiceTest {
       } finally {
         channel.shutdownNow();
       }
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 }

@@ -26,9 +26,9 @@ import io.strata.api.v3electionpb.ProclaimRequest;
 import io.strata.api.v3electionpb.ResignRequest;
 import io.strata.server.StoreServer;
 import io.strata.server.TestCluster;
+import io.strata.server.TestPorts;
 import io.strata.server.config.ServerConfig;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
@@ -64,7 +64,8 @@ class ElectionServiceTest {
   void start() throws IOException {
     server =
         StoreServer.start(
-            ServerConfig.singleMember("v1", dir.resolve("v1"), freePort(), freePort()), () -> {});
+            ServerConfig.singleMember("v1", dir.resolve("v1"), TestPorts.free(), TestPorts.free()),
+            () -> {});
     server.awaitLeader();
     channel =
         NettyChannelBuilder.forAddress("127.0.0.1", server.clientPort()).usePlaintext().build();
@@ -296,11 +297,5 @@ class ElectionServiceTest {
 
   private static ByteString bytes(String s) {
     return ByteString.copyFromUtf8(s);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

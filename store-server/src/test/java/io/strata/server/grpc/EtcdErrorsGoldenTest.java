@@ -17,9 +17,9 @@ import io.strata.api.etcdserverpb.RangeRequest;
 import io.strata.api.etcdserverpb.RequestOp;
 import io.strata.api.etcdserverpb.TxnRequest;
 import io.strata.server.StoreServer;
+import io.strata.server.TestPorts;
 import io.strata.server.config.ServerConfig;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
@@ -47,8 +47,9 @@ class EtcdErrorsGoldenTest {
 
   @BeforeAll
   void start() throws IOException {
-    ServerConfig base = ServerConfig.singleMember("e1", dir.resolve("e1"), freePort(), freePort());
-    ServerConfig config = base.withMaxRequestBytes(MAX_REQUEST_BYTES).withMaxTxnOps(8);
+    ServerConfig base =
+        ServerConfig.singleMember("e1", dir.resolve("e1"), TestPorts.free(), TestPorts.free());
+    ServerConfig config = base.toBuilder().maxRequestBytes(MAX_REQUEST_BYTES).maxTxnOps(8).build();
     server = StoreServer.start(config, () -> {});
     server.awaitLeader();
     channel =
@@ -224,11 +225,5 @@ class EtcdErrorsGoldenTest {
 
   private static ByteString bytes(String s) {
     return ByteString.copyFrom(s, StandardCharsets.UTF_8);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -28,9 +28,9 @@ import io.strata.api.etcdserverpb.TxnRequest;
 import io.strata.core.kv.Event;
 import io.strata.server.StoreServer;
 import io.strata.server.TestCluster;
+import io.strata.server.TestPorts;
 import io.strata.server.config.ServerConfig;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,7 +66,8 @@ class LeaseServiceTest {
   void start() throws IOException {
     server =
         StoreServer.start(
-            ServerConfig.singleMember("l1", dir.resolve("l1"), freePort(), freePort()), () -> {});
+            ServerConfig.singleMember("l1", dir.resolve("l1"), TestPorts.free(), TestPorts.free()),
+            () -> {});
     server.awaitLeader();
     channel =
         NettyChannelBuilder.forAddress("127.0.0.1", server.clientPort()).usePlaintext().build();
@@ -293,7 +294,7 @@ class LeaseServiceTest {
   @Test
   void leases_surviveARestart() throws Exception {
     Path data = dir.resolve("restart");
-    ServerConfig config = ServerConfig.singleMember("r1", data, freePort(), freePort());
+    ServerConfig config = ServerConfig.singleMember("r1", data, TestPorts.free(), TestPorts.free());
     long id;
     StoreServer first = StoreServer.start(config, () -> {});
     try {
@@ -424,11 +425,5 @@ class LeaseServiceTest {
 
   private static ByteString bytes(String s) {
     return ByteString.copyFrom(s, StandardCharsets.UTF_8);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -22,9 +22,9 @@ import io.strata.api.v3lockpb.LockResponse;
 import io.strata.api.v3lockpb.UnlockRequest;
 import io.strata.server.StoreServer;
 import io.strata.server.TestCluster;
+import io.strata.server.TestPorts;
 import io.strata.server.config.ServerConfig;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -57,7 +57,8 @@ class LockServiceTest {
   void start() throws IOException {
     server =
         StoreServer.start(
-            ServerConfig.singleMember("k1", dir.resolve("k1"), freePort(), freePort()), () -> {});
+            ServerConfig.singleMember("k1", dir.resolve("k1"), TestPorts.free(), TestPorts.free()),
+            () -> {});
     server.awaitLeader();
     channel =
         NettyChannelBuilder.forAddress("127.0.0.1", server.clientPort()).usePlaintext().build();
@@ -237,11 +238,5 @@ class LockServiceTest {
 
   private static ByteString bytes(String s) {
     return ByteString.copyFromUtf8(s);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -16,9 +16,9 @@ import io.strata.api.etcdserverpb.MaintenanceGrpc;
 import io.strata.api.etcdserverpb.PutRequest;
 import io.strata.api.etcdserverpb.StatusRequest;
 import io.strata.server.StoreServer;
+import io.strata.server.TestPorts;
 import io.strata.server.config.ServerConfig;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -34,8 +34,9 @@ class QuotaTest {
 
   @Test
   void writesPastQuota_raiseNoSpace_untilDisarmed() throws IOException {
-    ServerConfig base = ServerConfig.singleMember("q1", dir.resolve("q1"), freePort(), freePort());
-    ServerConfig config = base.withQuotaBackendBytes(512 * 1024);
+    ServerConfig base =
+        ServerConfig.singleMember("q1", dir.resolve("q1"), TestPorts.free(), TestPorts.free());
+    ServerConfig config = base.toBuilder().quotaBackendBytes(512 * 1024).build();
     try (StoreServer server = StoreServer.start(config, () -> {})) {
       server.awaitLeader();
       ManagedChannel channel =
@@ -91,11 +92,5 @@ class QuotaTest {
 
   private static ByteString key(String s) {
     return ByteString.copyFrom(s, StandardCharsets.UTF_8);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -15,9 +15,8 @@ import io.strata.api.etcdserverpb.WatchGrpc;
 import io.strata.api.etcdserverpb.WatchRequest;
 import io.strata.api.etcdserverpb.WatchResponse;
 import io.strata.server.StoreServer;
+import io.strata.server.TestPorts;
 import io.strata.server.config.ServerConfig;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -85,7 +84,8 @@ class SlowWatcherTest {
   void stalledStream_isIsolated_andLosesNothing() throws Exception {
     try (StoreServer server =
         StoreServer.start(
-            ServerConfig.singleMember("sw", dir.resolve("sw"), freePort(), freePort()), () -> {})) {
+            ServerConfig.singleMember("sw", dir.resolve("sw"), TestPorts.free(), TestPorts.free()),
+            () -> {})) {
       server.awaitLeader();
       ManagedChannel slowChannel =
           NettyChannelBuilder.forAddress("127.0.0.1", server.clientPort()).usePlaintext().build();
@@ -147,11 +147,5 @@ class SlowWatcherTest {
 
   private static ByteString bs(String s) {
     return ByteString.copyFrom(s, StandardCharsets.UTF_8);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

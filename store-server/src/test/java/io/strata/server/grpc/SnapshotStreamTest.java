@@ -14,11 +14,10 @@ import io.strata.core.backend.rocksdb.TmpRocksBackend;
 import io.strata.core.backup.SnapshotArchive;
 import io.strata.core.mvcc.MvccStore;
 import io.strata.server.StoreServer;
+import io.strata.server.TestPorts;
 import io.strata.server.config.ServerConfig;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,10 +38,11 @@ class SnapshotStreamTest {
 
   @Test
   void snapshot_streamsAConsistentStore_thatEtcdctlSaves() throws Exception {
-    int client = freePort();
+    int client = TestPorts.free();
     try (StoreServer server =
         StoreServer.start(
-            ServerConfig.singleMember("s1", dir.resolve("s1"), client, freePort()), () -> {})) {
+            ServerConfig.singleMember("s1", dir.resolve("s1"), client, TestPorts.free()),
+            () -> {})) {
       server.awaitLeader();
       ManagedChannel channel =
           NettyChannelBuilder.forAddress("127.0.0.1", client).usePlaintext().build();
@@ -101,11 +101,5 @@ class SnapshotStreamTest {
 
   private static ByteString bs(String s) {
     return ByteString.copyFrom(s, StandardCharsets.UTF_8);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -16,9 +16,9 @@ import io.strata.api.etcdserverpb.WatchProgressRequest;
 import io.strata.api.etcdserverpb.WatchRequest;
 import io.strata.api.etcdserverpb.WatchResponse;
 import io.strata.server.StoreServer;
+import io.strata.server.TestPorts;
 import io.strata.server.config.ServerConfig;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,8 +46,10 @@ class WatchServiceTest {
   void start() throws IOException {
     server =
         StoreServer.start(
-            ServerConfig.singleMember("w1", dir.resolve("w1"), freePort(), freePort())
-                .withWatchProgressNotifyInterval(Duration.ofMillis(200)),
+            ServerConfig.singleMember("w1", dir.resolve("w1"), TestPorts.free(), TestPorts.free())
+                .toBuilder()
+                .watchProgressNotifyInterval(Duration.ofMillis(200))
+                .build(),
             () -> {});
     server.awaitLeader();
     channel =
@@ -199,11 +201,5 @@ class WatchServiceTest {
 
   private static ByteString bs(String s) {
     return ByteString.copyFrom(s, StandardCharsets.UTF_8);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -3,9 +3,8 @@ package io.strata.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.strata.server.StoreServer;
+import io.strata.server.TestPorts;
 import io.strata.server.config.ServerConfig;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,10 +22,12 @@ class HttpEndpointTest {
 
   @Test
   void metricsAndHealth() throws Exception {
-    int metricsPort = freePort();
+    int metricsPort = TestPorts.free();
     ServerConfig config =
-        ServerConfig.singleMember("h1", dir.resolve("h1"), freePort(), freePort())
-            .withListenMetricsUrls(List.of(URI.create("http://127.0.0.1:" + metricsPort)));
+        ServerConfig.singleMember("h1", dir.resolve("h1"), TestPorts.free(), TestPorts.free())
+            .toBuilder()
+            .listenMetricsUrls(List.of(URI.create("http://127.0.0.1:" + metricsPort)))
+            .build();
     try (StoreServer server = StoreServer.start(config, () -> {})) {
       server.awaitLeader();
       HttpClient http = HttpClient.newHttpClient();
@@ -51,11 +52,5 @@ class HttpEndpointTest {
     return http.send(
         HttpRequest.newBuilder(URI.create(url)).GET().build(),
         HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }
