@@ -18,7 +18,6 @@ import io.strata.api.etcdserverpb.TxnResponse;
 import io.strata.core.mvcc.TxnChecks;
 import io.strata.server.apply.Command;
 import io.strata.server.apply.ProtoMapper;
-import io.strata.server.apply.Reply;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -75,7 +74,8 @@ public final class KvService extends KVGrpc.KVImplBase {
       raiseNoSpace(out);
       return;
     }
-    propose(new Command.Put(request))
+    members
+        .propose(new Command.Put(request))
         .thenApply(
             body -> {
               PutResponse r = parse(() -> PutResponse.parseFrom(body));
@@ -93,7 +93,8 @@ public final class KvService extends KVGrpc.KVImplBase {
       out.onError(EtcdErrors.toStatus(e));
       return;
     }
-    propose(new Command.DeleteRange(request))
+    members
+        .propose(new Command.DeleteRange(request))
         .thenApply(
             body -> {
               DeleteRangeResponse r = parse(() -> DeleteRangeResponse.parseFrom(body));
@@ -115,14 +116,16 @@ public final class KvService extends KVGrpc.KVImplBase {
       raiseNoSpace(out);
       return;
     }
-    propose(new Command.Txn(request))
+    members
+        .propose(new Command.Txn(request))
         .thenApply(body -> withHeaders(parse(() -> TxnResponse.parseFrom(body))))
         .whenComplete((r, e) -> complete(out, r, e));
   }
 
   @Override
   public void compact(CompactionRequest request, StreamObserver<CompactionResponse> out) {
-    propose(new Command.Compact(request))
+    members
+        .propose(new Command.Compact(request))
         .thenCompose(
             body -> {
               CompactionResponse r = parse(() -> CompactionResponse.parseFrom(body));
@@ -181,21 +184,6 @@ public final class KvService extends KVGrpc.KVImplBase {
     if (size > maxRequestBytes) {
       throw EtcdErrors.of(EtcdErrors.REQUEST_TOO_LARGE);
     }
-  }
-
-  /** Replicates the command; completes with the reply body or fails with etcd's error. */
-  private CompletableFuture<byte[]> propose(Command command) {
-    return members
-        .raft()
-        .write(command.encode())
-        .thenApply(
-            bytes -> {
-              Reply reply = Reply.decode(bytes);
-              if (!reply.ok()) {
-                throw EtcdErrors.of(reply.error());
-              }
-              return reply.body();
-            });
   }
 
   interface Parser<T> {

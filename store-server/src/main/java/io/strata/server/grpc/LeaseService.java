@@ -21,7 +21,6 @@ import io.strata.core.lease.Lease;
 import io.strata.core.lease.LeaseIdGenerator;
 import io.strata.core.lease.Lessor;
 import io.strata.server.apply.Command;
-import io.strata.server.apply.Reply;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -80,7 +79,7 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
     boolean chosenHere = requestedId == 0;
     long id = chosenHere ? freshId() : requestedId;
     CompletableFuture<byte[]> reply =
-        propose(
+        members.propose(
             new Command.LeaseGrant(LeaseGrantRequest.newBuilder().setID(id).setTTL(ttl).build()));
     if (!chosenHere || attempts <= 1) {
       return reply;
@@ -108,7 +107,8 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
 
   @Override
   public void leaseRevoke(LeaseRevokeRequest request, StreamObserver<LeaseRevokeResponse> out) {
-    propose(new Command.LeaseRevoke(request))
+    members
+        .propose(new Command.LeaseRevoke(request))
         .thenApply(
             body -> {
               LeaseRevokeResponse r = KvService.parse(() -> LeaseRevokeResponse.parseFrom(body));
@@ -200,7 +200,8 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
                 .build());
       }
     }
-    return propose(new Command.LeaseKeepAlive(LeaseKeepAliveRequest.newBuilder().setID(id).build()))
+    return members
+        .propose(new Command.LeaseKeepAlive(LeaseKeepAliveRequest.newBuilder().setID(id).build()))
         .thenApply(
             body -> {
               LeaseKeepAliveResponse r =
@@ -257,20 +258,5 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
               return r.build();
             })
         .whenComplete((r, e) -> KvService.complete(out, r, e));
-  }
-
-  /** Replicates the command; completes with the reply body or fails with etcd's error. */
-  private CompletableFuture<byte[]> propose(Command command) {
-    return members
-        .raft()
-        .write(command.encode())
-        .thenApply(
-            bytes -> {
-              Reply reply = Reply.decode(bytes);
-              if (!reply.ok()) {
-                throw EtcdErrors.of(reply.error());
-              }
-              return reply.body();
-            });
   }
 }

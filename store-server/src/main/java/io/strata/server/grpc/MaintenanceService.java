@@ -20,7 +20,6 @@ import io.strata.core.kv.HashResult;
 import io.strata.core.mvcc.MvccStore;
 import io.strata.server.apply.Alarms;
 import io.strata.server.apply.Command;
-import io.strata.server.apply.Reply;
 import java.nio.file.Path;
 
 /**
@@ -117,15 +116,10 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
     }
     // Raising and disarming alarms is replicated, so that every member refuses the same writes.
     members
-        .raft()
-        .write(new Command.Alarm(request).encode())
+        .propose(new Command.Alarm(request))
         .thenApply(
-            bytes -> {
-              Reply reply = Reply.decode(bytes);
-              if (!reply.ok()) {
-                throw EtcdErrors.of(reply.error());
-              }
-              AlarmResponse r = KvService.parse(() -> AlarmResponse.parseFrom(reply.body()));
+            body -> {
+              AlarmResponse r = KvService.parse(() -> AlarmResponse.parseFrom(body));
               return r.toBuilder()
                   .setHeader(members.header(members.store().currentRevision()))
                   .build();

@@ -18,7 +18,6 @@ import io.strata.core.mvcc.TxnChecks;
 import io.strata.core.watch.WatchHub;
 import io.strata.server.apply.Command;
 import io.strata.server.apply.ProtoMapper;
-import io.strata.server.apply.Reply;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -164,7 +163,8 @@ final class Recipes {
 
   /** A replicated Txn, answered once applied, with the full header. */
   CompletableFuture<TxnResponse> txn(TxnRequest request) {
-    return propose(new Command.Txn(request))
+    return members
+        .propose(new Command.Txn(request))
         .thenApply(
             body -> {
               TxnResponse r = KvService.parse(() -> TxnResponse.parseFrom(body));
@@ -180,7 +180,8 @@ final class Recipes {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return propose(new Command.DeleteRange(request))
+    return members
+        .propose(new Command.DeleteRange(request))
         .thenApply(
             body -> {
               DeleteRangeResponse r = KvService.parse(() -> DeleteRangeResponse.parseFrom(body));
@@ -213,20 +214,6 @@ final class Recipes {
       HubWatch.Listener listener) {
     return HubWatch.start(
         hub, executor, key.toByteArray(), rangeEnd.toByteArray(), startRevision, listener);
-  }
-
-  private CompletableFuture<byte[]> propose(Command command) {
-    return members
-        .raft()
-        .write(command.encode())
-        .thenApply(
-            bytes -> {
-              Reply reply = Reply.decode(bytes);
-              if (!reply.ok()) {
-                throw EtcdErrors.of(reply.error());
-              }
-              return reply.body();
-            });
   }
 
   // --- errors -------------------------------------------------------------------------------
