@@ -1,0 +1,213 @@
+package io.strata.bench.load;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code compare}: for each system in turn (never both at once, so they do not share the CPUs),
+ * starts a fresh 3-member cluster, runs every {@link RunSpec} against it with the same options,
+ * records each member's peak RSS and CPU per run, and stops the cluster. Writes go through the
+ * leader ({@code --target leader}, the default) or are spread over all members ({@code --target
+ * all}); either way both systems get the same.
+ */
+final class ClusterCompare {
+  static final Set<String> VALUED =
+      Set.of(
+          "runs",
+          "systems",
+          "total",
+          "duration",
+          "warmup",
+          "key-size",
+          "val-size",
+          "key-space-size",
+          "request-timeout",
+          "target",
+          "strata-bin",
+          "etcd-bin",
+          "port-base",
+          "strata-java-opts",
+          "out",
+          "json",
+          "logs");
+  static final Set<String> BOOLEANS = Set.of("sequential-keys");
+
+  private final List<RunSpec> runs;
+  private final List<LocalCluster.Kind> systems;
+  private final LoadOptions shared;
+  private final Duration warmup;
+  private final boolean leaderOnly;
+  private final String strataBin;
+  private final String etcdBin;
+  private final int portBase;
+  private final @Nullable String strataJavaOpts;
+  private final @Nullable Path out;
+  private final @Nullable Path json;
+  private final @Nullable Path logs;
+  private final PrintStream log;
+
+  ClusterCompare(List<String> argv, PrintStream log) {
+    Args a = Args.parse(argv, VALUED, BOOLEANS);
+    if (!a.positional().isEmpty()) {
+      throw new IllegalArgumentException("unexpected argument '" + a.positional().get(0) + "'");
+    }
+    this.log = log;
+    this.runs = RunSpec.parseList(a.string("runs", "put:1:1,put:16:16,put:256:16"));
+    List<LocalCluster.Kind> ks = new ArrayList<>();
+    for (String s : a.string("systems", "strata,etcd").split(",")) {
+      ks.add(LocalCluster.Kind.valueOf(s.trim().toUpperCase(java.util.Locale.ROOT)));
+    }
+    this.systems = List.copyOf(ks);
+    Duration duration = a.duration("duration", null);
+    long total = a.longValue("total", 0, 0, Long.MAX_VALUE);
+    if (total == 0 && duration == null) {
+      duration = Duration.ofSeconds(20);
+    }
+    this.shared =
+        new LoadOptions(
+            Workload.PUT,
+            List.of("unset:0"),
+            1,
+            1,
+            total,
+            duration,
+            a.intValue("key-size", 8, 1, 1 << 20),
+            a.intValue("val-size", 256, 0, 64 << 20),
+            a.intValue("key-space-size", 100_000, 1, Integer.MAX_VALUE),
+            a.bool("sequential-keys"),
+            Consistency.LINEARIZABLE,
+            Objects.requireNonNull(a.duration("request-timeout", Duration.ofSeconds(10))),
+            null,
+            "");
+    this.warmup = Objects.requireNonNull(a.duration("warmup", Duration.ofSeconds(5)));
+    String target = a.string("target", "leader");
+    if (!target.equals("leader") && !target.equals("all")) {
+      throw new IllegalArgumentException("--target must be leader or all");
+    }
+    this.leaderOnly = target.equals("leader");
+    String home = System.getenv().getOrDefault("STRATA_HOME", ".");
+    this.strataBin = a.string("strata-bin", Path.of(home, "bin", "strata").toString());
+    this.etcdBin = a.string("etcd-bin", "etcd");
+    this.portBase = a.intValue("port-base", 2379, 1024, 5000);
+    this.strataJavaOpts = a.stringOrNull("strata-java-opts");
+    this.out = pathOrNull(a.stringOrNull("out"));
+    this.json = pathOrNull(a.stringOrNull("json"));
+    this.logs = pathOrNull(a.stringOrNull("logs"));
+  }
+
+  private static @Nullable Path pathOrNull(@Nullable String s) {
+    return s == null ? null : Path.of(s);
+  }
+
+  /** Runs the sweep and returns the Markdown report. */
+  String run() throws IOException, InterruptedException {
+    if (systems.contains(LocalCluster.Kind.STRATA)) {
+      buildStrata();
+    }
+    List<Measurement> all = new ArrayList<>();
+    for (LocalCluster.Kind kind : systems) {
+      all.addAll(runAgainst(kind));
+    }
+    String report = CompareReport.render(all);
+    if (out != null) {
+      Files.writeString(out, report);
+    }
+    if (json != null) {
+      StringBuilder lines = new StringBuilder();
+      all.forEach(m -> lines.append(m.toJson()).append('\n'));
+      Files.writeString(json, lines);
+    }
+    return report;
+  }
+
+  /** bin/strata builds the server when stale; do it once here, not inside a timed start. */
+  private void buildStrata() throws IOException, InterruptedException {
+    log.println("Strata: making sure the server is built (" + strataBin + " --version)");
+    Process p = new ProcessBuilder(strataBin, "--version").inheritIO().start();
+    try {
+      if (!p.waitFor(15, TimeUnit.MINUTES) || p.exitValue() != 0) {
+        throw new IllegalStateException(strataBin + " --version failed");
+      }
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  private List<Measurement> runAgainst(LocalCluster.Kind kind)
+      throws IOException, InterruptedException {
+    Map<String, String> env = new HashMap<>();
+    if (kind == LocalCluster.Kind.STRATA && strataJavaOpts != null) {
+      env.put("STRATA_JAVA_OPTS", strataJavaOpts);
+    }
+    String bin = kind == LocalCluster.Kind.STRATA ? strataBin : etcdBin;
+    List<Measurement> results = new ArrayList<>();
+    try (LocalCluster cluster = LocalCluster.start(kind, bin, portBase, env, List.of(), log)) {
+      try {
+        for (RunSpec spec : runs) {
+          results.add(measure(cluster, spec));
+        }
+      } finally {
+        if (logs != null) {
+          cluster.copyLogs(logs);
+        }
+      }
+    }
+    return results;
+  }
+
+  private Measurement measure(LocalCluster cluster, RunSpec spec)
+      throws IOException, InterruptedException {
+    MemberProcess leader = cluster.leader();
+    List<String> endpoints = leaderOnly ? List.of(leader.clientEndpoint()) : cluster.endpoints();
+    String system = cluster.kind().displayName();
+    LoadOptions o = spec.apply(shared).withTarget(endpoints, system);
+    if (!warmup.isZero()) {
+      log.printf("%s %s: warm-up %ss%n", system, spec, warmup.toSeconds());
+      new LoadGenerator(o.withDuration(warmup), null).run();
+    }
+    List<MemberProcess> members = cluster.members();
+    double[] cpuBefore = new double[members.size()];
+    for (int i = 0; i < members.size(); i++) {
+      members.get(i).resetPeakRss();
+      cpuBefore[i] = members.get(i).cpuSeconds();
+    }
+    double loadAverage = loadAverage();
+    double clientBefore = MemberProcess.cpuSecondsOf(Path.of("/proc/self/stat"));
+    log.printf(
+        "%s %s: run against %s (leader %s, load average %.2f)%n",
+        system, spec, endpoints, leader.name(), loadAverage);
+    LoadResult r = new LoadGenerator(o, log).run();
+    double clientCpu = MemberProcess.cpuSecondsOf(Path.of("/proc/self/stat")) - clientBefore;
+    List<Measurement.MemberUsage> usage = new ArrayList<>();
+    for (int i = 0; i < members.size(); i++) {
+      MemberProcess m = members.get(i);
+      usage.add(
+          new Measurement.MemberUsage(
+              m.name(), m == leader, m.peakRssKib(), m.cpuSeconds() - cpuBefore[i]));
+    }
+    Measurement m =
+        new Measurement(
+            system, spec, leaderOnly ? "leader" : "all", r, usage, clientCpu, loadAverage);
+    log.println(m.toJson());
+    return m;
+  }
+
+  static double loadAverage() {
+    try {
+      return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+}
