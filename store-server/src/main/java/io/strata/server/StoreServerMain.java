@@ -36,6 +36,10 @@ public final class StoreServerMain {
     }
     if (System.getProperty("org.slf4j.simpleLogger.log.org.apache.ratis") == null) {
       System.setProperty("org.slf4j.simpleLogger.log.org.apache.ratis", "warn");
+      // The internal Ratis client logs every retried request as an error while a leader is being
+      // elected; RaftNode reports what matters to the caller instead.
+      System.setProperty(
+          "org.slf4j.simpleLogger.log.org.apache.ratis.client.impl.OrderedAsync", "off");
     }
     StoreServer server;
     try {
