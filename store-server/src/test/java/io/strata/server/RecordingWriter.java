@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -34,6 +35,9 @@ import org.jspecify.annotations.Nullable;
 final class RecordingWriter implements AutoCloseable {
   private static final long RPC_DEADLINE_MS = 10_000;
   private static final long RETRY_DELAY_MS = 20;
+
+  /** Keys per range page when reading back: about 1 MiB with 1 KiB values. */
+  private static final int PAGE = 1000;
 
   private final TestCluster cluster;
   private final String prefix;
@@ -100,11 +104,16 @@ final class RecordingWriter implements AutoCloseable {
     }
   }
 
-  /** The value written under {@code key}: derived from the key, so a read can be checked. */
+  /**
+   * The value written under {@code key}: derived from the key, so a read can be checked, and padded
+   * with pseudo-random letters that compress poorly, like real objects, so RocksDB's files (and
+   * snapshot files) grow with the data.
+   */
   private String valueOf(String key) {
-    StringBuilder v = new StringBuilder("v-").append(key);
+    StringBuilder v = new StringBuilder("v-").append(key).append('-');
+    SplittableRandom random = new SplittableRandom(key.hashCode());
     while (v.length() < valueBytes) {
-      v.append('.');
+      v.append((char) ('!' + random.nextInt(94)));
     }
     return v.toString();
   }
@@ -221,7 +230,7 @@ final class RecordingWriter implements AutoCloseable {
                   RangeRequest.newBuilder()
                       .setKey(from)
                       .setRangeEnd(end)
-                      .setLimit(5000)
+                      .setLimit(PAGE)
                       .setSerializable(serializable)
                       .build());
       for (KeyValue kv : r.getKvsList()) {

@@ -32,6 +32,7 @@ import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.LifeCycle;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -140,8 +141,13 @@ public final class KvStateMachine extends BaseStateMachine {
   public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage)
       throws IOException {
     super.initialize(server, groupId, raftStorage);
-    snapshots.init(raftStorage);
-    openStore();
+    getLifeCycle()
+        .startAndTransition(
+            () -> {
+              snapshots.init(raftStorage);
+              openStore();
+            },
+            IOException.class);
   }
 
   private void openStore() throws IOException {
@@ -296,8 +302,18 @@ public final class KvStateMachine extends BaseStateMachine {
     return last.getIndex();
   }
 
+  /**
+   * Ratis calls this before writing each chunk of a snapshot the leader sends, and its updater
+   * asserts the state machine is PAUSED before {@link #reinitialize}: with a no-op pause (and no
+   * lifecycle at all) every snapshot install failed that assertion and closed the follower's Raft
+   * server. The live store keeps serving reads until {@link #reinitialize} swaps it.
+   */
   @Override
-  public void pause() {}
+  public void pause() {
+    if (getLifeCycle().compareAndTransition(LifeCycle.State.RUNNING, LifeCycle.State.PAUSING)) {
+      getLifeCycle().transition(LifeCycle.State.PAUSED);
+    }
+  }
 
   @Override
   public void reinitialize() throws IOException {
@@ -305,6 +321,7 @@ public final class KvStateMachine extends BaseStateMachine {
     snapshots.refresh();
     var snapshot = snapshots.getLatestSnapshot();
     if (snapshot == null) {
+      resume();
       return;
     }
     MvccStore old = store;
@@ -319,11 +336,20 @@ public final class KvStateMachine extends BaseStateMachine {
     lessor.recover(opened);
     applier = new CommandApplier(opened, lessor, events);
     store = opened;
+    resume();
     LOG.atInfo()
         .setMessage("snapshot installed")
         .addKeyValue("index", snapshot.getIndex())
         .addKeyValue("revision", opened.currentRevision())
         .log();
+  }
+
+  /** Back to RUNNING after {@link #pause}; a no-op when not paused. */
+  private void resume() {
+    if (getLifeCycleState() == LifeCycle.State.PAUSED) {
+      getLifeCycle().transition(LifeCycle.State.STARTING);
+      getLifeCycle().transition(LifeCycle.State.RUNNING);
+    }
   }
 
   @Override

@@ -204,7 +204,7 @@ public final class RaftNode implements AutoCloseable {
     if (isLeader()) {
       reply = submitLocal(message, RaftClientRequest.writeRequestType());
     } else {
-      reply = client.async().send(message);
+      reply = forward(message);
     }
     return reply
         .thenCompose(
@@ -214,7 +214,7 @@ public final class RaftNode implements AutoCloseable {
                       instanceof org.apache.ratis.protocol.exceptions.LeaderNotReadyException) {
                 // Leadership moved between the check and the submit, or this new leader has not
                 // committed its first entry yet: the client finds the leader and retries.
-                return client.async().send(message);
+                return forward(message);
               }
               return CompletableFuture.completedFuture(r);
             })
@@ -226,6 +226,24 @@ public final class RaftNode implements AutoCloseable {
                 proposalsFailed.increment();
               }
             });
+  }
+
+  /**
+   * Sends a write to the leader through the Ratis client, unordered. etcd orders nothing between
+   * concurrent requests, but Ratis's ordered async API ({@code client.async().send}) completes
+   * replies strictly in submission order and caps the requests in flight: after the leader died,
+   * every forwarded write waited behind the oldest one still being retried, and followers took up
+   * to 2 s longer than the new leader to acknowledge writes again (ClusterIT; about 0.2 s
+   * unordered). Unordered requests retry independently under the same retry policy and keep their
+   * call id, so the leader's retry cache still applies each at most once. {@code UnorderedAsync} is
+   * what Ratis's public {@code sendReadOnlyUnordered} uses; re-check it on a Ratis upgrade.
+   */
+  private CompletableFuture<RaftClientReply> forward(Message message) {
+    return org.apache.ratis.client.impl.UnorderedAsync.send(
+        RaftClientRequest.writeRequestType(),
+        message,
+        null,
+        (org.apache.ratis.client.impl.RaftClientImpl) client);
   }
 
   /**
