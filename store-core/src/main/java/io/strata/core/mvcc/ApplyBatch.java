@@ -222,6 +222,10 @@ public final class ApplyBatch implements AutoCloseable {
     RevisionKeys.putLong(marker, 8, index.index());
     batch.put(ColumnFamilies.META, MetaKeys.APPLIED_INDEX, marker);
     store.commit(batch, revision, compactRevision, index, compaction);
+    LatestVersions cache = store.latestVersions();
+    for (List<Version> versions : overlay.values()) {
+      cache.put(versions.get(versions.size() - 1));
+    }
     finish();
     return List.copyOf(events);
   }
@@ -288,7 +292,25 @@ public final class ApplyBatch implements AutoCloseable {
   }
 
   private @Nullable Version liveVersion(byte[] key) {
-    return liveVersionAt(key, LATEST);
+    Version v = newestVersion(key);
+    return v == null || v.tombstone() ? null : v;
+  }
+
+  /** The newest version of {@code key}: this batch's, else the cached or stored committed one. */
+  private @Nullable Version newestVersion(byte[] key) {
+    List<Version> pending = overlay.get(key);
+    if (pending != null) {
+      return pending.get(pending.size() - 1);
+    }
+    LatestVersions cache = store.latestVersions();
+    Version v = cache.get(key);
+    if (v == null) {
+      v = scanner.get(key, LATEST);
+      // A key that never existed is remembered as a tombstone: "no live version" either way, and
+      // the put that usually follows creates it without a second seek.
+      cache.put(v != null ? v : Version.tombstone(key, 0, 0));
+    }
+    return v != null && v.main() == 0 ? null : v;
   }
 
   private @Nullable Version liveVersionAt(byte[] key, long rev) {

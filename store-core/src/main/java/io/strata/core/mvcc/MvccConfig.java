@@ -6,8 +6,16 @@ package io.strata.core.mvcc;
  * @param maxTxnOps etcd's {@code --max-txn-ops}: compares or ops per transaction branch (128)
  * @param compactionBatchLimit revisions removed per backend write during compaction (etcd's {@code
  *     --compaction-batch-limit}, 1000), so compaction never holds a long write
+ * @param latestCacheBytes memory for the newest versions of recently written keys, which spares the
+ *     write path a RocksDB seek per key (0 disables it)
  */
-public record MvccConfig(int maxTxnOps, int compactionBatchLimit) {
+public record MvccConfig(int maxTxnOps, int compactionBatchLimit, long latestCacheBytes) {
+  public static final long DEFAULT_LATEST_CACHE_BYTES = 64L << 20;
+
+  public MvccConfig(int maxTxnOps, int compactionBatchLimit) {
+    this(maxTxnOps, compactionBatchLimit, DEFAULT_LATEST_CACHE_BYTES);
+  }
+
   public MvccConfig {
     if (maxTxnOps < 1) {
       throw new IllegalArgumentException("max-txn-ops must be >= 1, got " + maxTxnOps);
@@ -15,6 +23,10 @@ public record MvccConfig(int maxTxnOps, int compactionBatchLimit) {
     if (compactionBatchLimit < 1) {
       throw new IllegalArgumentException(
           "compaction-batch-limit must be >= 1, got " + compactionBatchLimit);
+    }
+    if (latestCacheBytes < 0) {
+      throw new IllegalArgumentException(
+          "latest-cache-bytes must be >= 0, got " + latestCacheBytes);
     }
   }
 

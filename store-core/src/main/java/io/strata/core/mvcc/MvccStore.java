@@ -43,6 +43,10 @@ public final class MvccStore implements KvStore {
 
   private final Backend backend;
   private final MvccConfig config;
+
+  /** Guarded by {@link #writer}. */
+  private final LatestVersions latestVersions;
+
   private final LongPredicate leaseExists;
   private final Compactor compactor;
 
@@ -57,6 +61,7 @@ public final class MvccStore implements KvStore {
   private MvccStore(Backend backend, MvccConfig config, LongPredicate leaseExists) {
     this.backend = backend;
     this.config = config;
+    this.latestVersions = new LatestVersions(config.latestCacheBytes());
     this.leaseExists = leaseExists;
     try (ReadView view = backend.latest()) {
       byte[] format = view.get(ColumnFamilies.META, MetaKeys.FORMAT);
@@ -188,6 +193,11 @@ public final class MvccStore implements KvStore {
       compactRevision = compactRev;
       compactor.schedule(compactRev, compaction);
     }
+  }
+
+  /** The cache of newest versions; only the batch holding the writer lock may use it. */
+  LatestVersions latestVersions() {
+    return latestVersions;
   }
 
   void releaseWriter() {

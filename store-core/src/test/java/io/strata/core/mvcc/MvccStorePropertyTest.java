@@ -61,7 +61,8 @@ import org.jspecify.annotations.Nullable;
  * for nested transactions and compaction in several backend writes are exercised.
  */
 class MvccStorePropertyTest {
-  private static final MvccConfig CONFIG = new MvccConfig(5, 2);
+  // A small latest-version cache, so that runs both hit it and evict from it.
+  private static final MvccConfig CONFIG = new MvccConfig(5, 2, 600);
   private static final byte[] NUL = {0};
   private static final RangeRequest ALL = RangeRequest.range(NUL, NUL);
 

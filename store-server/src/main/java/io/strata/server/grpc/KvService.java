@@ -149,8 +149,27 @@ public final class KvService extends KVGrpc.KVImplBase {
 
   /** etcd's quota check: would this write grow the store past {@code --quota-backend-bytes}? */
   private boolean overQuota(int cost) {
-    return members.store().sizeBytes() + cost > quotaBytes;
+    return dbSize() + cost > quotaBytes;
   }
+
+  /**
+   * The store's size, sampled at most every {@link #SIZE_SAMPLE_NANOS}: summing RocksDB's size
+   * properties on every write cost more than the rest of the handler, and etcd's quota check is no
+   * more exact (it reads the backend size the last commit left).
+   */
+  private long dbSize() {
+    long now = System.nanoTime();
+    if (now - sizeSampledAt > SIZE_SAMPLE_NANOS) {
+      sizeSample = members.store().sizeBytes();
+      sizeSampledAt = now;
+    }
+    return sizeSample;
+  }
+
+  private static final long SIZE_SAMPLE_NANOS =
+      java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10);
+  private volatile long sizeSample;
+  private volatile long sizeSampledAt = System.nanoTime() - SIZE_SAMPLE_NANOS - 1;
 
   /**
    * Raises the NOSPACE alarm for the whole cluster, then refuses the write, as etcd does; from then

@@ -20,6 +20,7 @@ import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientAsynchronousProtocol;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
@@ -269,8 +270,12 @@ public final class RaftNode implements AutoCloseable {
             .setType(type)
             .build();
     try {
-      return server.submitClientRequestAsync(request);
-    } catch (IOException e) {
+      // The division itself, not RaftServerProxy: the proxy hands every request to Ratis's client
+      // thread pool first, a thread hop that cost as much CPU as applying the write (profiled
+      // under a put load). Appending to the log is short and never waits for the disk, so it can
+      // run on the caller's thread, which for writes is the gRPC transport thread.
+      return ((RaftClientAsynchronousProtocol) division()).submitClientRequestAsync(request);
+    } catch (IOException | RaftUnavailableException e) {
       return CompletableFuture.failedFuture(e);
     }
   }
