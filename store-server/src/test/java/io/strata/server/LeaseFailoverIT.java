@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -119,6 +120,149 @@ class LeaseFailoverIT {
                 .leaseTimeToLive(LeaseTimeToLiveRequest.newBuilder().setID(kept).build())
                 .getTTL())
         .isPositive();
+  }
+
+  /**
+   * The issue's scale test: 100 leases of 10 s, each with a key, and two leader kills (five
+   * members, so three stay up without waiting for a restart). Every key goes when its lease runs
+   * out: not before the grant was sent plus the TTL, and at most one election timeout (plus polling
+   * slack) after the grant was acknowledged plus the TTL.
+   */
+  @Test
+  void hundredLeases_leaderKilledTwice_noneExpiresEarlyOrOutlivesItsTtl(TestInfo info)
+      throws Exception {
+    TestCluster c =
+        cluster =
+            TestCluster.start(
+                "LeaseFailoverIT/" + info.getTestMethod().orElseThrow().getName(),
+                5,
+                TestCluster.FAST_ELECTION);
+    int count = 100;
+    long[] sent = new long[count];
+    long[] acked = new long[count];
+    Member leader = c.awaitLeader(LONG);
+    // All grants in flight at once, so that they share (almost) one deadline and the kills below
+    // fall well inside every lease's life.
+    long[] ids = new long[count];
+    List<CompletableFuture<Void>> grants = new java.util.ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      int n = i;
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      grants.add(done);
+      sent[n] = System.nanoTime();
+      LeaseGrpc.newStub(leader.channel())
+          .withDeadlineAfter(10, TimeUnit.SECONDS)
+          .leaseGrant(
+              grant(TTL),
+              new StreamObserver<>() {
+                @Override
+                public void onNext(io.strata.api.etcdserverpb.LeaseGrantResponse r) {
+                  acked[n] = System.nanoTime();
+                  ids[n] = r.getID();
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                  done.completeExceptionally(t);
+                }
+
+                @Override
+                public void onCompleted() {
+                  done.complete(null);
+                }
+              });
+    }
+    CompletableFuture.allOf(grants.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    long firstAck = java.util.Arrays.stream(acked).min().orElseThrow();
+    long grantMs =
+        TimeUnit.NANOSECONDS.toMillis(java.util.Arrays.stream(acked).max().orElseThrow() - sent[0]);
+    for (int i = 0; i < count; i++) {
+      put(leader, String.format("many/%03d", i), ids[i]);
+    }
+    long[] deletedAt = new long[count];
+
+    Runnable poll =
+        () -> {
+          Set<String> alive = aliveKeys(c, "many/");
+          if (alive == null) {
+            return; // no member answered: the next poll tries again
+          }
+          long now = System.nanoTime();
+          for (int i = 0; i < count; i++) {
+            if (deletedAt[i] == 0 && !alive.contains(String.format("many/%03d", i))) {
+              deletedAt[i] = now;
+            }
+          }
+        };
+
+    // Two leader kills, 3 s apart, each election over long before the first deadline (nobody can
+    // revoke a lease while there is no leader).
+    List<String> kills = new java.util.ArrayList<>();
+    for (int k = 1; k <= 2; k++) {
+      long at = firstAck + TimeUnit.MILLISECONDS.toNanos(TTL * 1000 * (3 * k - 1) / 10);
+      TestCluster.await(
+          "kill " + k,
+          LONG,
+          () -> {
+            poll.run();
+            return System.nanoTime() - at >= 0;
+          });
+      Member victim = c.awaitLeader(LONG);
+      c.kill(victim);
+      Member next = c.awaitLeader(LONG);
+      assertThat(next).isNotSameAs(victim);
+      kills.add(victim + "->" + next);
+    }
+    TestCluster.await(
+        "every lease's key to go",
+        LONG,
+        () -> {
+          poll.run();
+          return java.util.Arrays.stream(deletedAt).allMatch(t -> t != 0);
+        });
+
+    long maxLateMs = Long.MIN_VALUE;
+    long minMarginMs = Long.MAX_VALUE;
+    for (int i = 0; i < count; i++) {
+      long earliest = sent[i] + TimeUnit.SECONDS.toNanos(TTL);
+      long latest =
+          acked[i] + TimeUnit.SECONDS.toNanos(TTL) + ELECTION_TIMEOUT.plus(SLACK).toNanos();
+      assertThat(deletedAt[i] - earliest).as("lease %d expired early", i).isNotNegative();
+      assertThat(deletedAt[i] - latest).as("lease %d expired late", i).isNotPositive();
+      maxLateMs =
+          Math.max(
+              maxLateMs,
+              TimeUnit.NANOSECONDS.toMillis(
+                  deletedAt[i] - acked[i] - TimeUnit.SECONDS.toNanos(TTL)));
+      minMarginMs = Math.min(minMarginMs, TimeUnit.NANOSECONDS.toMillis(deletedAt[i] - earliest));
+    }
+    System.out.printf(
+        "LeaseFailoverIT: %d leases granted in %d ms, leader kills %s; latest expiry %d ms after"
+            + " its deadline, earliest %d ms after the grant was sent plus the TTL%n",
+        count, grantMs, kills, maxLateMs, minMarginMs);
+  }
+
+  /** The keys under {@code prefix} by a linearizable read, or null if no member answered. */
+  private static @Nullable Set<String> aliveKeys(TestCluster c, String prefix) {
+    for (Member m : c.running()) {
+      try {
+        var r =
+            m.kv()
+                .withDeadlineAfter(1, TimeUnit.SECONDS)
+                .range(
+                    RangeRequest.newBuilder()
+                        .setKey(bytes(prefix))
+                        .setRangeEnd(bytes(prefix.substring(0, prefix.length() - 1) + "0"))
+                        .setKeysOnly(true)
+                        .build());
+        Set<String> keys = new java.util.HashSet<>();
+        r.getKvsList().forEach(kv -> keys.add(kv.getKey().toStringUtf8()));
+        return keys;
+      } catch (RuntimeException e) {
+        // A member being killed or without a leader: try the next.
+      }
+    }
+    return null;
   }
 
   private static LeaseGrpc.LeaseBlockingStub lease(Member m) {
