@@ -76,6 +76,8 @@ public final class StoreServer implements AutoCloseable {
             ColumnFamilies.ALL,
             BackendConfig.DEFAULT_BLOCK_CACHE_BYTES,
             BackendConfig.DEFAULT_WRITE_BUFFER_BYTES,
+            false,
+            // The Raft log is the write-ahead log (see BackendConfig#walEnabled).
             false);
     MvccConfig mvcc =
         new MvccConfig(config.maxTxnOps(), MvccConfig.defaults().compactionBatchLimit());

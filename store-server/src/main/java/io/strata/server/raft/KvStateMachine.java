@@ -185,7 +185,8 @@ public final class KvStateMachine extends BaseStateMachine {
                 ColumnFamilies.ALL,
                 c.blockCacheBytes(),
                 c.writeBufferBytes(),
-                c.syncWrites())),
+                c.syncWrites(),
+                c.walEnabled())),
         mvccConfig,
         lessor::exists);
   }

@@ -24,6 +24,7 @@ import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompactRangeOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.LRUCache;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -86,6 +87,8 @@ public final class RocksBackend implements Backend {
             .setCreateIfMissing(true)
             .setCreateMissingColumnFamilies(true)
             .setWriteBufferManager(writeBufferManager)
+            // Without a WAL, only flushes persist: they must cover every column family at once.
+            .setAtomicFlush(!config.walEnabled())
             .setMaxBackgroundJobs(2)
             .setBytesPerSync(1 << 20)
             .setKeepLogFileNum(5);
@@ -99,7 +102,8 @@ public final class RocksBackend implements Backend {
     for (int i = 0; i < config.columns().size(); i++) {
       handles.put(config.columns().get(i), allHandles.get(i + 1));
     }
-    writeOptions = new WriteOptions().setSync(config.syncWrites());
+    writeOptions =
+        new WriteOptions().setSync(config.syncWrites()).setDisableWAL(!config.walEnabled());
     latestReadOptions = new ReadOptions();
   }
 
@@ -216,9 +220,16 @@ public final class RocksBackend implements Backend {
       return;
     }
     try {
-      db.syncWal();
+      if (config.walEnabled()) {
+        db.syncWal();
+      } else {
+        // A clean close keeps everything, so a restart has nothing to replay.
+        try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+          db.flush(flush, allHandles);
+        }
+      }
     } catch (RocksDBException e) {
-      // Closing is best effort; the WAL is replayed on open whatever happens here.
+      // Closing is best effort: the WAL, or without one the Raft log, covers what is lost here.
     }
     for (ColumnFamilyHandle h : allHandles) {
       h.close();

@@ -57,4 +57,40 @@ class RocksBackendTest extends BackendContractTest {
       }
     }
   }
+
+  @Test
+  void withoutWal_cleanCloseAndCheckpointKeepEveryWrite() {
+    try (TmpRocksBackend other = new TmpRocksBackend()) {
+      var path = other.newPath("cp");
+      BackendConfig noWal = BackendConfig.defaults(other.dir(), List.of(A, B)).withWal(false);
+      try (RocksBackend b = RocksBackend.open(noWal)) {
+        try (WriteBatch batch = b.newBatch()) {
+          batch.put(A, Bytes.utf8("k"), Bytes.utf8("v"));
+          batch.put(B, Bytes.utf8("k"), Bytes.utf8("w"));
+          b.write(batch);
+        }
+        // Nothing is flushed yet: the checkpoint must flush both column families itself.
+        b.checkpoint(path);
+      }
+      try (RocksBackend reopened = RocksBackend.open(noWal);
+          ReadView view = reopened.latest()) {
+        assertThat(view.get(A, Bytes.utf8("k"))).isEqualTo(Bytes.utf8("v"));
+        assertThat(view.get(B, Bytes.utf8("k"))).isEqualTo(Bytes.utf8("w"));
+      }
+      try (RocksBackend copy = RocksBackend.open(BackendConfig.defaults(path, List.of(A, B)));
+          ReadView view = copy.latest()) {
+        assertThat(view.get(A, Bytes.utf8("k"))).isEqualTo(Bytes.utf8("v"));
+        assertThat(view.get(B, Bytes.utf8("k"))).isEqualTo(Bytes.utf8("w"));
+      } finally {
+        TmpRocksBackend.deleteRecursively(path);
+      }
+    }
+  }
+
+  @Test
+  void syncedWritesWithoutWal_areRefused() {
+    assertThatThrownBy(
+            () -> BackendConfig.defaults(tmp.dir(), List.of(A)).withSyncWrites(true).withWal(false))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }
