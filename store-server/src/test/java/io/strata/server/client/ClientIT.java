@@ -7,6 +7,8 @@ import io.strata.api.etcdserverpb.LeaseKeepAliveResponse;
 import io.strata.api.etcdserverpb.WatchResponse;
 import io.strata.api.mvccpb.Event;
 import io.strata.client.Client;
+import io.strata.client.GetOptions;
+import io.strata.client.Informer;
 import io.strata.client.KeepAlive;
 import io.strata.client.KeepAliveListener;
 import io.strata.client.WatchListener;
@@ -225,6 +227,29 @@ class ClientIT {
     }
     assertThat(responses.get()).isGreaterThan(before);
     assertThat(lost).isNotDone();
+  }
+
+  @Test
+  void informer_listsThenFollowsWrites_matchesRange() throws Exception {
+    Client client = clientOf(cluster().members().get(0));
+    for (int i = 0; i < 5; i++) {
+      client.kv().put(bytes("informer/" + i), bytes("v" + i)).join();
+    }
+    Informer informer = Informer.start(client, bytes("informer/"), new Informer.Handler() {});
+    closeables.add(informer);
+    assertThat(informer.awaitSynced(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(informer.list()).hasSize(5);
+    client.kv().put(bytes("informer/new"), bytes("x")).join();
+    client.kv().put(bytes("informer/0"), bytes("changed")).join();
+    long last = client.kv().delete(bytes("informer/1")).join().getHeader().getRevision();
+    TestCluster.await("the informer at revision " + last, LONG, () -> informer.revision() >= last);
+    assertThat(informer.list())
+        .isEqualTo(
+            client
+                .kv()
+                .get(bytes("informer/"), GetOptions.builder().prefix(true).build())
+                .join()
+                .getKvsList());
   }
 
   @Test
