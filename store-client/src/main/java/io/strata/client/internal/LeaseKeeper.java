@@ -38,6 +38,7 @@ final class LeaseKeeper implements KeepAlive {
   private int failures;
   private @Nullable ClientCallStreamObserver<LeaseKeepAliveRequest> stream;
   private @Nullable ScheduledFuture<?> next;
+  private long lastResponseNanos;
 
   LeaseKeeper(
       ClientSettings settings,
@@ -81,10 +82,29 @@ final class LeaseKeeper implements KeepAlive {
         return;
       }
     }
+    long sentAt = System.nanoTime();
     try {
       s.onNext(LeaseKeepAliveRequest.newBuilder().setID(id).build());
     } catch (IllegalStateException e) {
       // The stream was canceled meanwhile; its observer reconnects.
+      return;
+    }
+    // A member that is up but cut off (or hung) may never answer: give up on its stream after
+    // the request timeout, which makes the observer reconnect to the next endpoint.
+    try {
+      scheduler.schedule(
+          () -> {
+            synchronized (lock) {
+              if (closed || stream != s || lastResponseNanos - sentAt >= 0) {
+                return;
+              }
+            }
+            s.cancel("no keep-alive response within the request timeout", null);
+          },
+          settings.requestTimeout().toMillis(),
+          TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // the client is closing
     }
   }
 
@@ -170,6 +190,7 @@ final class LeaseKeeper implements KeepAlive {
       }
       synchronized (lock) {
         failures = 0;
+        lastResponseNanos = System.nanoTime();
       }
       listener.onNext(response);
       schedule(
@@ -179,6 +200,7 @@ final class LeaseKeeper implements KeepAlive {
 
     @Override
     public void onError(Throwable t) {
+      // CANCELLED here is close() (then failed() does nothing) or the response watchdog.
       if (Status.fromThrowable(t).getCode() == Status.Code.NOT_FOUND) {
         close();
         listener.onError(new LeaseNotFoundException(id));

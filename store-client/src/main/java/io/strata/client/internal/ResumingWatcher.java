@@ -30,8 +30,10 @@ import org.jspecify.annotations.Nullable;
  * revision boundary neither repeats nor skips an event; responses are still checked against {@link
  * #nextRevision} in case a member replays what was already delivered.
  *
- * <p>Streams carry etcd's {@code hasleader} metadata so that a member cut off from its cluster
- * cancels the stream and the watch moves to a member that still sees writes.
+ * <p>Streams carry etcd's {@code hasleader} metadata, with which etcd cancels the watches of a
+ * member cut off from its cluster so that they move to a member that still sees writes (Strata's
+ * members do not act on it yet). A member that dies is noticed at once (the connection resets) or
+ * by the channel's keep-alive pings.
  */
 final class ResumingWatcher implements Watcher {
   private static final Metadata.Key<String> HAS_LEADER =
