@@ -32,6 +32,15 @@ public final class Errors {
     if (s.getCode() == Status.Code.UNKNOWN && description == null && e.getMessage() != null) {
       message = e.getMessage();
     }
+    if (s.getCode() == Status.Code.UNAVAILABLE
+        && (description == null || description.equals("io exception"))) {
+      // gRPC's transport failures say little; the root cause names the endpoint and the reason.
+      Throwable root = e;
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
+      message = "cannot reach the member: " + (root == e ? message : root.getMessage());
+    }
     return new EtcdException(s.getCode(), message, e);
   }
 

@@ -81,7 +81,13 @@ final class Retrier {
             boolean inTime =
                 deadline == null || deadline.timeRemaining(TimeUnit.MILLISECONDS) > delay;
             if (!safe || attempt >= settings.maxRetries() || !inTime || scheduler.isShutdown()) {
-              result.completeExceptionally(Errors.from(t));
+              result.completeExceptionally(
+                  Errors.neverSent(t)
+                      ? new EtcdException(
+                          Status.Code.UNAVAILABLE,
+                          "cannot reach " + channel.authority() + " (connection refused)",
+                          t)
+                      : Errors.from(t));
               return;
             }
             try {
