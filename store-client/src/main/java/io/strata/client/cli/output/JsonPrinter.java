@@ -79,9 +79,27 @@ public final class JsonPrinter implements Printer {
     out.println("compacted revision " + revision);
   }
 
+  /**
+   * The Go client's lease responses embed the header (its fields at top level) and name their own
+   * fields with their own JSON tags; etcdctl prints those structs, not the messages.
+   */
+  private static StringBuilder flatHeader(io.strata.api.etcdserverpb.ResponseHeader header) {
+    StringBuilder sb = new StringBuilder();
+    GoJson.message(sb, header);
+    sb.setLength(sb.length() - 1); // reopen the object after the header's fields
+    if (sb.length() > 1) {
+      sb.append(',');
+    }
+    return sb;
+  }
+
   @Override
   public void leaseGrant(LeaseGrantResponse r) {
-    print(r);
+    StringBuilder sb = flatHeader(r.getHeader());
+    sb.append("\"ID\":").append(r.getID()).append(",\"TTL\":").append(r.getTTL());
+    sb.append(",\"Error\":");
+    GoJson.string(sb, r.getError());
+    out.println(sb.append('}'));
   }
 
   @Override
@@ -91,17 +109,41 @@ public final class JsonPrinter implements Printer {
 
   @Override
   public void timeToLive(LeaseTimeToLiveResponse r, boolean keys) {
-    print(r);
+    StringBuilder sb = flatHeader(r.getHeader());
+    sb.append("\"id\":").append(r.getID()).append(",\"ttl\":").append(r.getTTL());
+    sb.append(",\"granted-ttl\":").append(r.getGrantedTTL()).append(",\"keys\":");
+    if (r.getKeysCount() == 0) {
+      sb.append("null");
+    } else {
+      sb.append('[');
+      for (int i = 0; i < r.getKeysCount(); i++) {
+        if (i > 0) {
+          sb.append(',');
+        }
+        GoJson.string(sb, java.util.Base64.getEncoder().encodeToString(r.getKeys(i).toByteArray()));
+      }
+      sb.append(']');
+    }
+    out.println(sb.append('}'));
   }
 
   @Override
   public void leases(LeaseLeasesResponse r) {
-    print(r);
+    StringBuilder sb = flatHeader(r.getHeader()).append("\"leases\":[");
+    for (int i = 0; i < r.getLeasesCount(); i++) {
+      if (i > 0) {
+        sb.append(',');
+      }
+      sb.append("{\"id\":").append(r.getLeases(i).getID()).append('}');
+    }
+    out.println(sb.append("]}"));
   }
 
   @Override
   public void keepAlive(LeaseKeepAliveResponse r) {
-    print(r);
+    StringBuilder sb = flatHeader(r.getHeader());
+    sb.append("\"ID\":").append(r.getID()).append(",\"TTL\":").append(r.getTTL());
+    out.println(sb.append('}'));
   }
 
   @Override
