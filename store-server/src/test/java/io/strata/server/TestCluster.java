@@ -103,6 +103,15 @@ public final class TestCluster implements AutoCloseable {
   }
 
   /**
+   * Creates {@code size} members named m1..mN without starting them, so a test can prepare their
+   * data directories first (a restore); {@link #startAll} starts them.
+   */
+  public static TestCluster prepare(String name, int size, List<String> extraFlags)
+      throws IOException {
+    return new TestCluster(name, size, extraFlags);
+  }
+
+  /**
    * Starts {@code size} members named m1..mN and waits until each serves clients. {@code name}
    * names the log directory (for example {@code ClusterIT/killLeader}).
    */
@@ -263,6 +272,20 @@ public final class TestCluster implements AutoCloseable {
 
     public Path log() {
       return log;
+    }
+
+    /** The client endpoint as etcdctl takes it ({@code 127.0.0.1:port}). */
+    public String endpoint() {
+      return "127.0.0.1:" + clientPort;
+    }
+
+    /** The value the member is started with for {@code flag} (for example "--data-dir"). */
+    public String flag(String flag) {
+      int i = flags.indexOf(flag);
+      if (i < 0 || i + 1 >= flags.size()) {
+        throw new IllegalArgumentException(name + " has no flag " + flag);
+      }
+      return flags.get(i + 1);
     }
 
     /** Started, serving clients, and not killed or stopped since. */

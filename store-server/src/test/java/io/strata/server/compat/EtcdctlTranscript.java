@@ -73,6 +73,17 @@ final class EtcdctlTranscript {
   private EtcdctlTranscript() {}
 
   static String run(String endpoint, List<Step> steps) throws IOException, InterruptedException {
+    return run(List.of("etcdctl"), endpoint, steps, 0);
+  }
+
+  /**
+   * Runs the steps with {@code program} in etcdctl's place (stratactl for its own transcript test),
+   * still echoing each command as {@code $ etcdctl ...} so both print the same transcript. {@code
+   * startMillis} is added to every timed step for a program that starts slower than etcdctl (a
+   * JVM).
+   */
+  static String run(List<String> program, String endpoint, List<Step> steps, long startMillis)
+      throws IOException, InterruptedException {
     StringBuilder out = new StringBuilder();
     String lease = "0";
     Process background = null;
@@ -95,8 +106,7 @@ final class EtcdctlTranscript {
         }
         continue;
       }
-      List<String> cmd = new ArrayList<>();
-      cmd.add("etcdctl");
+      List<String> cmd = new ArrayList<>(program);
       cmd.add("--endpoints=" + endpoint);
       cmd.add("--command-timeout=10s");
       for (String a : step.args()) {
@@ -110,7 +120,7 @@ final class EtcdctlTranscript {
         bgErr = java.nio.file.Files.createTempFile("etcdctl", ".err");
         pb.redirectOutput(bgOut.toFile()).redirectError(bgErr.toFile());
         background = pb.start();
-        TimeUnit.MILLISECONDS.sleep(1000); // let it connect and create its watch
+        TimeUnit.MILLISECONDS.sleep(1000 + startMillis); // let it connect and create its watch
         out.append("[started in the background]\n\n");
         continue;
       }
@@ -123,7 +133,7 @@ final class EtcdctlTranscript {
       }
       String exit;
       if (step.runMillis() > 0) {
-        boolean ended = p.waitFor(step.runMillis(), TimeUnit.MILLISECONDS);
+        boolean ended = p.waitFor(step.runMillis() + startMillis, TimeUnit.MILLISECONDS);
         if (!ended) {
           p.destroy();
           p.waitFor(30, TimeUnit.SECONDS);

@@ -1,0 +1,34 @@
+package io.strata.client;
+
+import io.grpc.Status;
+
+/**
+ * A failed call, carrying etcd's gRPC code and its exact error message (for example {@code
+ * etcdserver: requested lease not found}), which etcd clients match on. Subclasses name the errors
+ * callers commonly handle.
+ */
+public class EtcdException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final Status.Code code;
+
+  public EtcdException(Status.Code code, String message) {
+    super(message);
+    this.code = code;
+  }
+
+  public EtcdException(Status.Code code, String message, Throwable cause) {
+    super(message, cause);
+    this.code = code;
+  }
+
+  /** The gRPC status code etcd answered with. */
+  public Status.Code code() {
+    return code;
+  }
+
+  /** Whether the call may be retried as is (etcd's "unavailable": no leader, member down). */
+  public boolean isUnavailable() {
+    return code == Status.Code.UNAVAILABLE;
+  }
+}
