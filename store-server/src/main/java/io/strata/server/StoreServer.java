@@ -108,6 +108,7 @@ public final class StoreServer implements AutoCloseable {
 
   private void startAll() throws IOException {
     raft.start();
+    raft.joinIfNeeded();
     // Watchers are served from what this member applies; the hub starts at the store's revision
     // and catches up from history for anything applied before it existed.
     watchHub =

@@ -69,6 +69,11 @@ public final class TestCluster implements AutoCloseable {
   private final Thread cleanupOnExit = new Thread(this::destroyAll, "test-cluster-cleanup");
   private boolean closed;
 
+  /** The cluster token, and each member's {@code name=peerURL}, for members that join later. */
+  private final String token;
+
+  private final List<String> clusterEntries = new ArrayList<>();
+
   private TestCluster(String name, int size, List<String> extraFlags) throws IOException {
     root = Files.createTempDirectory("strata-cluster-");
     logDir = Path.of(System.getProperty("basedir", "."), "target", "cluster-logs", name);
@@ -76,12 +81,13 @@ public final class TestCluster implements AutoCloseable {
     Files.createDirectories(logDir);
     // The JVM may end (a fork timeout, Ctrl-C) before close(): never leave members behind.
     Runtime.getRuntime().addShutdownHook(cleanupOnExit);
-    String token = "strata-it-" + UUID.randomUUID();
+    token = "strata-it-" + UUID.randomUUID();
     List<int[]> ports = freePorts(size);
     String initialCluster =
         IntStream.range(0, size)
             .mapToObj(i -> "m" + (i + 1) + "=" + url(ports.get(i)[1]))
             .collect(Collectors.joining(","));
+    clusterEntries.addAll(List.of(initialCluster.split(",")));
     for (int i = 0; i < size; i++) {
       String member = "m" + (i + 1);
       int client = ports.get(i)[0];
@@ -175,6 +181,33 @@ public final class TestCluster implements AutoCloseable {
   /** SIGTERM, then waits for the member to exit (it closes its server and store). */
   public void stop(Member m) {
     m.terminate(false);
+  }
+
+  /**
+   * Creates, without starting, a member that joins this running cluster, as etcd documents after
+   * {@code member add}: its {@code --initial-cluster} names every member so far and itself, with
+   * {@code --initial-cluster-state existing}. Its peer URL is {@code
+   * m.flag("--initial-advertise-peer-urls")}; {@link #restart} starts it.
+   */
+  public Member newJoiningMember(String name, List<String> extraFlags) throws IOException {
+    int[] ports = freePorts(1).get(0);
+    clusterEntries.add(name + "=" + url(ports[1]));
+    List<String> flags = new ArrayList<>();
+    flags.addAll(
+        List.of(
+            "--name", name,
+            "--data-dir", root.resolve(name).toString(),
+            "--listen-client-urls", url(ports[0]),
+            "--advertise-client-urls", url(ports[0]),
+            "--listen-peer-urls", url(ports[1]),
+            "--initial-advertise-peer-urls", url(ports[1]),
+            "--initial-cluster", String.join(",", clusterEntries),
+            "--initial-cluster-state", "existing",
+            "--initial-cluster-token", token));
+    flags.addAll(extraFlags);
+    Member m = new Member(name, ports[0], flags, logDir.resolve(name + ".log"));
+    members.add(m);
+    return m;
   }
 
   /** Starts a stopped or killed member again with the same flags and data, waits until ready. */

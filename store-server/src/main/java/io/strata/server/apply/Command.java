@@ -31,6 +31,8 @@ public sealed interface Command {
   byte COMPACT = 4;
   byte ALARM = 5;
   byte PUBLISH = 6;
+  byte MEMBER_ADD = 7;
+  byte MEMBER_FORGET = 8;
   // Lease commands: 16 and up, apart from the KV and membership types.
   byte LEASE_GRANT = 16;
   byte LEASE_REVOKE = 17;
@@ -50,6 +52,15 @@ public sealed interface Command {
 
   /** A member announces its name and client URLs (etcd publishes member attributes too). */
   record Publish(Member member) implements Command {}
+
+  /**
+   * etcd's MemberAdd: the member (id, peer URLs, learner) the cluster expects to join. It becomes a
+   * Raft peer when it starts with {@code --initial-cluster-state existing} and asks to join.
+   */
+  record MemberAdd(Member member) implements Command {}
+
+  /** Drops the record of an added member (removed before it joined, or gone from the group). */
+  record MemberForget(Member member) implements Command {}
 
   /** A grant with its id already chosen and its TTL already raised to the minimum. */
   record LeaseGrant(LeaseGrantRequest request) implements Command {}
@@ -89,6 +100,12 @@ public sealed interface Command {
     } else if (this instanceof Publish p) {
       type = PUBLISH;
       message = p.member();
+    } else if (this instanceof MemberAdd m) {
+      type = MEMBER_ADD;
+      message = m.member();
+    } else if (this instanceof MemberForget m) {
+      type = MEMBER_FORGET;
+      message = m.member();
     } else if (this instanceof LeaseGrant g) {
       type = LEASE_GRANT;
       message = g.request();
@@ -144,6 +161,8 @@ public sealed interface Command {
         case COMPACT -> new Compact(CompactionRequest.parseFrom(body));
         case ALARM -> new Alarm(AlarmRequest.parseFrom(body));
         case PUBLISH -> new Publish(Member.parseFrom(body));
+        case MEMBER_ADD -> new MemberAdd(Member.parseFrom(body));
+        case MEMBER_FORGET -> new MemberForget(Member.parseFrom(body));
         case LEASE_GRANT -> new LeaseGrant(LeaseGrantRequest.parseFrom(body));
         case LEASE_REVOKE -> new LeaseRevoke(LeaseRevokeRequest.parseFrom(body));
         case LEASE_KEEP_ALIVE -> new LeaseKeepAlive(LeaseKeepAliveRequest.parseFrom(body));

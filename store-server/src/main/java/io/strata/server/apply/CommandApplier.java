@@ -142,6 +142,14 @@ public final class CommandApplier {
     if (command instanceof Command.Alarm a) {
       return alarm(batch, a.request());
     }
+    if (command instanceof Command.MemberAdd m) {
+      batch.putState(Members.addedKey(m.member().getID()), m.member().toByteArray());
+      return m.member();
+    }
+    if (command instanceof Command.MemberForget m) {
+      batch.deleteState(Members.addedKey(m.member().getID()));
+      return m.member();
+    }
     if (command instanceof Command.Publish p) {
       batch.putState(Members.key(p.member().getName()), p.member().toByteArray());
       return p.member();

@@ -1,18 +1,42 @@
 package io.strata.server.grpc;
 
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.strata.api.etcdserverpb.ClusterGrpc;
 import io.strata.api.etcdserverpb.Member;
+import io.strata.api.etcdserverpb.MemberAddRequest;
+import io.strata.api.etcdserverpb.MemberAddResponse;
 import io.strata.api.etcdserverpb.MemberListRequest;
 import io.strata.api.etcdserverpb.MemberListResponse;
+import io.strata.api.etcdserverpb.MemberPromoteRequest;
+import io.strata.api.etcdserverpb.MemberPromoteResponse;
+import io.strata.api.etcdserverpb.MemberRemoveRequest;
+import io.strata.api.etcdserverpb.MemberRemoveResponse;
+import io.strata.api.etcdserverpb.MemberUpdateRequest;
+import io.strata.api.etcdserverpb.MemberUpdateResponse;
+import io.strata.server.apply.Command;
 import io.strata.server.raft.RaftNode;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * etcd's Cluster service. MemberList reports the Raft configuration (voters, and learners as Ratis
- * listeners) with each member's published name and client URLs. Membership changes are not
- * implemented yet and answer gRPC UNIMPLEMENTED.
+ * etcd's Cluster service over the Raft group: voters are members, Ratis listeners are learners.
+ *
+ * <p>MemberAdd records the new member (id from its peer URLs, learner or not) through Raft and
+ * returns at once, as etcd does; the member becomes a Raft peer when it starts with {@code
+ * --initial-cluster-state existing} and asks to join, and until then it is listed without a name.
+ * MemberRemove and MemberPromote change the Raft configuration and answer once it is committed.
+ * etcd's rules hold: at most one learner, a voter is added only while a quorum of the grown cluster
+ * is running, only an in-sync learner is promoted, and the peer URLs of a member are unique.
+ * MemberUpdate (changing a member's peer URLs) is not supported yet.
  */
 public final class ClusterService extends ClusterGrpc.ClusterImplBase {
+  /** etcd promotes a learner once its log has reached 90 % of the leader's. */
+  private static final double PROMOTE_READY_FRACTION = 0.9;
+
   private final Members members;
 
   public ClusterService(Members members) {
@@ -22,24 +46,267 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
   @Override
   public void memberList(MemberListRequest request, StreamObserver<MemberListResponse> out) {
     try {
-      MemberListResponse.Builder b =
+      out.onNext(
           MemberListResponse.newBuilder()
-              .setHeader(members.header(members.store().currentRevision()));
-      for (RaftNode.Peer p : members.raft().peers()) {
-        Member.Builder m =
-            Member.newBuilder()
-                .setID(members.identity().idOf(p.name()))
-                .setName(p.name())
-                .addPeerURLs("http://" + p.address())
-                .setIsLearner(p.learner());
-        io.strata.server.apply.Members.published(members.store(), p.name())
-            .ifPresent(published -> m.addAllClientURLs(published.getClientURLsList()));
-        b.addMembers(m);
-      }
-      out.onNext(b.build());
+              .setHeader(members.header(members.store().currentRevision()))
+              .addAllMembers(list())
+              .build());
       out.onCompleted();
     } catch (RuntimeException e) {
       out.onError(EtcdErrors.toStatus(e));
     }
+  }
+
+  @Override
+  public void memberAdd(MemberAddRequest request, StreamObserver<MemberAddResponse> out) {
+    Member added;
+    try {
+      List<String> urls = normalized(request.getPeerURLsList());
+      List<Member> current = list();
+      for (Member m : current) {
+        for (String u : m.getPeerURLsList()) {
+          if (urls.contains(u)) {
+            throw failedPrecondition("etcdserver: Peer URLs already exists");
+          }
+        }
+      }
+      if (request.getIsLearner()) {
+        if (current.stream().anyMatch(Member::getIsLearner)) {
+          throw failedPrecondition("etcdserver: too many learner members in cluster");
+        }
+      } else {
+        long voters = current.stream().filter(m -> !m.getIsLearner()).count();
+        // Started: joined and published its attributes at least once (etcd counts the members
+        // it has heard from). The grown cluster must still have a quorum of them.
+        long started =
+            current.stream().filter(m -> !m.getIsLearner() && m.getClientURLsCount() > 0).count();
+        // etcd's one exception: growing a 1-member cluster (restoring from a backup) is allowed.
+        boolean growingSingleMember = voters == 1 && started == 1;
+        if (!growingSingleMember && started < (voters + 1) / 2 + 1) {
+          throw failedPrecondition(
+              "etcdserver: re-configuration failed due to not enough started members");
+        }
+      }
+      added =
+          Member.newBuilder()
+              .setID(members.identity().idOfPeerUrls(urls))
+              .addAllPeerURLs(urls)
+              .setIsLearner(request.getIsLearner())
+              .build();
+    } catch (RuntimeException e) {
+      out.onError(EtcdErrors.toStatus(e));
+      return;
+    }
+    members
+        .propose(new Command.MemberAdd(added))
+        .thenApply(
+            ignored -> {
+              // This member may not have applied the add yet (the leader answered the proposal).
+              List<Member> all = new ArrayList<>(list());
+              if (all.stream().noneMatch(m -> m.getID() == added.getID())) {
+                all.add(added);
+              }
+              return MemberAddResponse.newBuilder()
+                  .setHeader(members.header(members.store().currentRevision()))
+                  .setMember(added)
+                  .addAllMembers(all)
+                  .build();
+            })
+        .whenComplete((r, e) -> KvService.complete(out, r, e));
+  }
+
+  @Override
+  public void memberRemove(MemberRemoveRequest request, StreamObserver<MemberRemoveResponse> out) {
+    CompletableFuture<?> change;
+    try {
+      Optional<RaftNode.Peer> peer = peerWithId(request.getID());
+      // The MemberAdd record goes too, whether the member joined or not, so that it is neither
+      // listed as unstarted nor allowed to join again.
+      Optional<Member> record =
+          io.strata.server.apply.Members.added(members.store()).stream()
+              .filter(m -> m.getID() == request.getID())
+              .findFirst();
+      if (peer.isEmpty() && record.isEmpty()) {
+        throw Status.NOT_FOUND.withDescription("etcdserver: member not found").asRuntimeException();
+      }
+      CompletableFuture<?> forget =
+          record.isPresent()
+              ? members.propose(new Command.MemberForget(record.get()))
+              : CompletableFuture.completedFuture(null);
+      change =
+          peer.isEmpty()
+              ? forget
+              : forget.thenCompose(
+                  ignored -> {
+                    List<RaftNode.Peer> voters = new ArrayList<>();
+                    List<RaftNode.Peer> learners = new ArrayList<>();
+                    for (RaftNode.Peer p : members.raft().peers()) {
+                      if (!p.name().equals(peer.get().name())) {
+                        (p.learner() ? learners : voters).add(p);
+                      }
+                    }
+                    if (voters.isEmpty()) {
+                      throw failedPrecondition(
+                          "etcdserver: re-configuration failed due to not enough started members");
+                    }
+                    return members.raft().reconfigure(voters, learners);
+                  });
+    } catch (RuntimeException e) {
+      out.onError(EtcdErrors.toStatus(e));
+      return;
+    }
+    change
+        .thenApply(
+            ignored ->
+                MemberRemoveResponse.newBuilder()
+                    .setHeader(members.header(members.store().currentRevision()))
+                    .addAllMembers(list())
+                    .build())
+        .whenComplete((r, e) -> KvService.complete(out, r, e));
+  }
+
+  @Override
+  public void memberPromote(
+      MemberPromoteRequest request, StreamObserver<MemberPromoteResponse> out) {
+    CompletableFuture<Void> change;
+    try {
+      Optional<RaftNode.Peer> peer = peerWithId(request.getID());
+      if (peer.isEmpty()) {
+        if (pendingWithId(request.getID()).filter(Member::getIsLearner).isPresent()) {
+          // Added but not started: nothing to be in sync with yet.
+          throw failedPrecondition(
+              "etcdserver: can only promote a learner member which is in sync with leader");
+        }
+        throw Status.NOT_FOUND.withDescription("etcdserver: member not found").asRuntimeException();
+      }
+      if (!peer.get().learner()) {
+        throw failedPrecondition("etcdserver: can only promote a learner member");
+      }
+      if (!members.raft().isLeader()) {
+        // Only the leader knows how far the learner's log is; clients retry on another member.
+        throw Status.FAILED_PRECONDITION
+            .withDescription("etcdserver: not leader")
+            .asRuntimeException();
+      }
+      var committed = members.raft().commitIndexes();
+      long leader = members.raft().commitIndex();
+      long learner = committed.getOrDefault(peer.get().name(), 0L);
+      if (learner < (long) (leader * PROMOTE_READY_FRACTION)) {
+        throw failedPrecondition(
+            "etcdserver: can only promote a learner member which is in sync with leader");
+      }
+      List<RaftNode.Peer> voters = new ArrayList<>();
+      List<RaftNode.Peer> learners = new ArrayList<>();
+      for (RaftNode.Peer p : members.raft().peers()) {
+        if (p.name().equals(peer.get().name())) {
+          voters.add(new RaftNode.Peer(p.name(), p.address(), false));
+        } else {
+          (p.learner() ? learners : voters).add(p);
+        }
+      }
+      change = members.raft().reconfigure(voters, learners);
+    } catch (RuntimeException e) {
+      out.onError(EtcdErrors.toStatus(e));
+      return;
+    }
+    change
+        .thenApply(
+            ignored ->
+                MemberPromoteResponse.newBuilder()
+                    .setHeader(members.header(members.store().currentRevision()))
+                    .addAllMembers(list())
+                    .build())
+        .whenComplete((r, e) -> KvService.complete(out, r, e));
+  }
+
+  @Override
+  public void memberUpdate(MemberUpdateRequest request, StreamObserver<MemberUpdateResponse> out) {
+    out.onError(
+        Status.UNIMPLEMENTED
+            .withDescription("strata: changing a member's peer URLs is not supported yet")
+            .asRuntimeException());
+  }
+
+  /**
+   * The members: every Raft peer (with the name and client URLs it published), then the members
+   * added but not yet joined, without a name, as etcd lists unstarted members.
+   */
+  private List<Member> list() {
+    List<Member> out = new ArrayList<>();
+    List<Member> added = io.strata.server.apply.Members.added(members.store());
+    List<String> joinedUrls = new ArrayList<>();
+    for (RaftNode.Peer p : members.raft().peers()) {
+      String url = "http://" + p.address();
+      joinedUrls.add(url);
+      Member.Builder m =
+          Member.newBuilder()
+              .setID(idOf(p, added))
+              .setName(p.name())
+              .addPeerURLs(url)
+              .setIsLearner(p.learner());
+      io.strata.server.apply.Members.published(members.store(), p.name())
+          .ifPresent(published -> m.addAllClientURLs(published.getClientURLsList()));
+      out.add(m.build());
+    }
+    for (Member a : added) {
+      if (a.getPeerURLsList().stream().noneMatch(joinedUrls::contains)) {
+        out.add(a);
+      }
+    }
+    return out;
+  }
+
+  private long idOf(RaftNode.Peer p, List<Member> added) {
+    Long initial = members.identity().memberIds().get(p.name());
+    if (initial != null) {
+      return initial;
+    }
+    String url = "http://" + p.address();
+    for (Member a : added) {
+      if (a.getPeerURLsList().contains(url)) {
+        return a.getID();
+      }
+    }
+    return members.identity().idOfPeerUrls(List.of(url));
+  }
+
+  private Optional<RaftNode.Peer> peerWithId(long id) {
+    List<Member> added = io.strata.server.apply.Members.added(members.store());
+    return members.raft().peers().stream().filter(p -> idOf(p, added) == id).findFirst();
+  }
+
+  /** An added member that has not joined the Raft group yet. */
+  private Optional<Member> pendingWithId(long id) {
+    return list().stream().filter(m -> m.getID() == id && m.getName().isEmpty()).findFirst();
+  }
+
+  private static List<String> normalized(List<String> peerUrls) {
+    if (peerUrls.isEmpty()) {
+      throw Status.INVALID_ARGUMENT
+          .withDescription("etcdserver: member peer URLs are empty")
+          .asRuntimeException();
+    }
+    List<String> out = new ArrayList<>();
+    for (String u : peerUrls) {
+      URI url;
+      try {
+        url = URI.create(u.trim());
+      } catch (IllegalArgumentException e) {
+        throw Status.INVALID_ARGUMENT
+            .withDescription("etcdserver: invalid peer URL " + u)
+            .asRuntimeException();
+      }
+      if (url.getHost() == null || url.getPort() < 0) {
+        throw Status.INVALID_ARGUMENT
+            .withDescription("etcdserver: invalid peer URL " + u)
+            .asRuntimeException();
+      }
+      out.add("http://" + url.getHost() + ":" + url.getPort());
+    }
+    return out;
+  }
+
+  private static RuntimeException failedPrecondition(String message) {
+    return Status.FAILED_PRECONDITION.withDescription(message).asRuntimeException();
   }
 }

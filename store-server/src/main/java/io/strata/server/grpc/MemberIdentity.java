@@ -15,7 +15,8 @@ import java.util.TreeMap;
  * URLs and the cluster token; the cluster id hashes the sorted member ids. Every member computes
  * the same values from the same {@code --initial-cluster} and token.
  */
-public record MemberIdentity(long clusterId, long memberId, Map<String, Long> memberIds) {
+public record MemberIdentity(
+    long clusterId, long memberId, Map<String, Long> memberIds, String token) {
 
   public static MemberIdentity of(String self, Map<String, List<URI>> cluster, String token) {
     Map<String, Long> ids = new TreeMap<>();
@@ -25,7 +26,17 @@ public record MemberIdentity(long clusterId, long memberId, Map<String, Long> me
     ByteBuffer buf = ByteBuffer.allocate(8 * sorted.size());
     sorted.forEach(buf::putLong);
     long clusterId = ByteBuffer.wrap(sha1(buf.array())).getLong();
-    return new MemberIdentity(clusterId, ids.get(self), ids);
+    return new MemberIdentity(clusterId, ids.get(self), ids, token);
+  }
+
+  /**
+   * The id of a member added after the cluster started (MemberAdd): derived from its peer URLs and
+   * the token like the initial members' ids, so the joining member and every other agree on it.
+   */
+  public long idOfPeerUrls(List<String> peerUrls) {
+    List<URI> urls = new ArrayList<>();
+    peerUrls.forEach(u -> urls.add(URI.create(u)));
+    return memberId(urls, token);
   }
 
   /** The id of the named member (for one added after start, derived from its name). */

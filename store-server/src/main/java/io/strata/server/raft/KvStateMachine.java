@@ -14,6 +14,7 @@ import io.strata.core.schema.ColumnFamilies;
 import io.strata.core.time.SystemClock;
 import io.strata.server.apply.CommandApplier;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -278,7 +279,43 @@ public final class KvStateMachine extends BaseStateMachine {
 
   @Override
   public CompletableFuture<Message> query(Message request) {
+    String q = request.getContent().toStringUtf8();
+    if (q.startsWith(ADDED_MEMBER_QUERY)) {
+      URI url = URI.create(q.substring(ADDED_MEMBER_QUERY.length()));
+      for (var m : io.strata.server.apply.Members.added(store())) {
+        for (String u : m.getPeerURLsList()) {
+          URI candidate = URI.create(u);
+          if (candidate.getPort() == url.getPort()
+              && String.valueOf(candidate.getHost()).equalsIgnoreCase(url.getHost())) {
+            return CompletableFuture.completedFuture(
+                Message.valueOf(
+                    org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(
+                        m.toByteArray())));
+          }
+        }
+      }
+    }
+    // The read barrier, or a member nobody added.
     return CompletableFuture.completedFuture(Message.EMPTY);
+  }
+
+  /** A linearizable read for the member MemberAdd recorded with this peer URL (see RaftNode). */
+  private static final String ADDED_MEMBER_QUERY = "added-member:";
+
+  static String addedMemberQuery(URI peerUrl) {
+    return ADDED_MEMBER_QUERY + peerUrl;
+  }
+
+  static java.util.Optional<io.strata.api.etcdserverpb.Member> parseAddedMember(Message reply) {
+    if (reply == null || reply.getContent().isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return java.util.Optional.of(
+          io.strata.api.etcdserverpb.Member.parseFrom(reply.getContent().toByteArray()));
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IllegalStateException("corrupt added-member reply", e);
+    }
   }
 
   @Override

@@ -53,6 +53,14 @@ public final class RaftNode implements AutoCloseable {
   private final ClientId localClientId = ClientId.randomId();
   private final AtomicLong callIds = new AtomicLong();
   private final long requestTimeoutMs;
+  private final RaftProperties properties;
+
+  /** Set for {@code --initial-cluster-state existing}: join the running group after starting. */
+  private final boolean joining;
+
+  /** This member's peer URL, as MemberAdd recorded it. */
+  private final URI peerUrl;
+
   private final int electionTimeoutMs;
 
   private final Counter proposalsFailed;
@@ -69,8 +77,9 @@ public final class RaftNode implements AutoCloseable {
     this.group =
         RaftGroup.valueOf(groupId(config.initialClusterToken()), peers(config.initialCluster()));
     URI listen = config.listenPeerUrls().get(0);
-    RaftProperties properties =
-        RatisProperties.of(config, raftDir, listen.getHost(), listen.getPort());
+    this.properties = RatisProperties.of(config, raftDir, listen.getHost(), listen.getPort());
+    this.joining = config.initialClusterState().equals("existing");
+    this.peerUrl = config.initialAdvertisePeerUrls().get(0);
     this.requestTimeoutMs = Math.max(5000, 5L * config.electionTimeoutMs());
     this.electionTimeoutMs = config.electionTimeoutMs();
     boolean fresh =
@@ -78,7 +87,10 @@ public final class RaftNode implements AutoCloseable {
     this.server =
         RaftServer.newBuilder()
             .setServerId(id)
-            .setGroup(group)
+            // A member joining a running cluster starts with the group's id but no peers, so that
+            // it neither campaigns nor counts in anybody's quorum before the leader adds it
+            // (ratis.md §5.2); restarting later, it recovers the configuration from its log.
+            .setGroup(joining && fresh ? RaftGroup.valueOf(group.getGroupId()) : group)
             .setStateMachine(stateMachine)
             .setProperties(properties)
             .setOption(fresh ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER)
@@ -169,6 +181,130 @@ public final class RaftNode implements AutoCloseable {
     for (RaftPeer p :
         conf.getCurrentPeers(org.apache.ratis.proto.RaftProtos.RaftPeerRole.LISTENER)) {
       out.add(new Peer(p.getId().toString(), p.getAddress(), true));
+    }
+    return out;
+  }
+
+  /**
+   * For {@code --initial-cluster-state existing}: unless the group already lists this member (a
+   * restart after joining), asks the running members, named by {@code --initial-cluster}, to add
+   * it, as the voter or learner that MemberAdd recorded for its peer URL. The leader first catches
+   * the new member up (Ratis stages it), then commits the new configuration. Fails if MemberAdd
+   * never named this peer URL, as etcd refuses an unknown member.
+   */
+  public void joinIfNeeded() throws IOException {
+    if (!joining || inConf(id)) {
+      return;
+    }
+    List<RaftPeer> others = group.getPeers().stream().filter(p -> !p.getId().equals(id)).toList();
+    if (others.isEmpty()) {
+      throw new IOException("--initial-cluster names no running member to join");
+    }
+    RaftPeer self = RaftPeer.newBuilder().setId(id).setAddress(address(peerUrl)).build();
+    try (RaftClient joiner =
+        RaftClient.newBuilder()
+            .setRaftGroup(RaftGroup.valueOf(group.getGroupId(), others))
+            .setProperties(properties)
+            .setRetryPolicy(
+                RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                    (int) (requestTimeoutMs / 100),
+                    TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+            .build()) {
+      RaftClientReply found =
+          joiner.io().sendReadOnly(Message.valueOf(KvStateMachine.addedMemberQuery(peerUrl)));
+      if (!found.isSuccess()) {
+        throw new IOException("cannot reach the cluster to join", found.getException());
+      }
+      var added = KvStateMachine.parseAddedMember(found.getMessage());
+      if (added.isEmpty()) {
+        throw new IOException(
+            "member "
+                + id
+                + " with peer URL "
+                + peerUrl
+                + " was not added to the cluster; add it first (etcdctl member add)");
+      }
+      var args =
+          org.apache.ratis.protocol.SetConfigurationRequest.Arguments.newBuilder()
+              .setMode(org.apache.ratis.protocol.SetConfigurationRequest.Mode.ADD);
+      // Ratis copies both lists, so neither may be left unset.
+      boolean learner = added.get().getIsLearner();
+      args.setServersInNewConf(learner ? List.of() : List.of(self));
+      args.setListenersInNewConf(learner ? List.of(self) : List.of());
+      RaftClientReply reply = joiner.admin().setConfiguration(args.build());
+      if (!reply.isSuccess()) {
+        throw new IOException("joining the cluster failed", reply.getException());
+      }
+      LOG.atInfo()
+          .setMessage("joined the cluster")
+          .addKeyValue("learner", added.get().getIsLearner())
+          .log();
+    }
+  }
+
+  private boolean inConf(RaftPeerId peer) {
+    var conf = division().getRaftConf();
+    return conf.getPeer(
+            peer,
+            org.apache.ratis.proto.RaftProtos.RaftPeerRole.FOLLOWER,
+            org.apache.ratis.proto.RaftProtos.RaftPeerRole.LISTENER)
+        != null;
+  }
+
+  static String address(URI url) {
+    return url.getHost() + ":" + url.getPort();
+  }
+
+  /**
+   * Replaces the group's configuration: {@code voters} vote, {@code learners} (Ratis listeners)
+   * only replicate. Sent through the current leader; new voters are caught up before the change
+   * commits. Completes when the new configuration is committed.
+   */
+  public CompletableFuture<Void> reconfigure(List<Peer> voters, List<Peer> learners) {
+    return CompletableFuture.runAsync(
+        () -> {
+          var conf = division().getRaftConf();
+          List<RaftPeer> current = new ArrayList<>(conf.getCurrentPeers());
+          current.addAll(
+              conf.getCurrentPeers(org.apache.ratis.proto.RaftProtos.RaftPeerRole.LISTENER));
+          try (RaftClient admin =
+              RaftClient.newBuilder()
+                  .setRaftGroup(RaftGroup.valueOf(group.getGroupId(), current))
+                  .setProperties(properties)
+                  .setRetryPolicy(
+                      RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                          (int) (requestTimeoutMs / 100),
+                          TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+                  .build()) {
+            RaftClientReply reply =
+                admin
+                    .admin()
+                    .setConfiguration(
+                        org.apache.ratis.protocol.SetConfigurationRequest.Arguments.newBuilder()
+                            .setServersInNewConf(voters.stream().map(RaftNode::toPeer).toList())
+                            .setListenersInNewConf(learners.stream().map(RaftNode::toPeer).toList())
+                            .build());
+            if (!reply.isSuccess()) {
+              throw translate(reply.getException());
+            }
+          } catch (IOException e) {
+            throw translate(e);
+          }
+        });
+  }
+
+  private static RaftPeer toPeer(Peer p) {
+    return RaftPeer.newBuilder().setId(p.name()).setAddress(p.address()).build();
+  }
+
+  /**
+   * How far each member's log is committed, as this member knows it (on the leader: every
+   * member's), by name; used to refuse promoting a learner that has not caught up.
+   */
+  public Map<String, Long> commitIndexes() {
+    Map<String, Long> out = new java.util.HashMap<>();
+    for (var info : division().getCommitInfos()) {
+      out.put(info.getServer().getId().toStringUtf8(), info.getCommitIndex());
     }
     return out;
   }
