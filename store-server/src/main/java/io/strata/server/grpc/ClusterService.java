@@ -48,7 +48,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
     try {
       out.onNext(
           MemberListResponse.newBuilder()
-              .setHeader(members.header(members.store().currentRevision()))
+              .setHeader(members.header(0))
               .addAllMembers(list())
               .build());
       out.onCompleted();
@@ -62,7 +62,12 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
     Member added;
     try {
       List<String> urls = normalized(request.getPeerURLsList());
+      long id = members.identity().idOfPeerUrls(urls);
       List<Member> current = list();
+      // Ids derive from peer URLs, so the same URLs give the same id; etcd checks the id first.
+      if (current.stream().anyMatch(m -> m.getID() == id)) {
+        throw failedPrecondition("etcdserver: member ID already exist");
+      }
       for (Member m : current) {
         for (String u : m.getPeerURLsList()) {
           if (urls.contains(u)) {
@@ -89,7 +94,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
       }
       added =
           Member.newBuilder()
-              .setID(members.identity().idOfPeerUrls(urls))
+              .setID(id)
               .addAllPeerURLs(urls)
               .setIsLearner(request.getIsLearner())
               .build();
@@ -107,7 +112,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
                 all.add(added);
               }
               return MemberAddResponse.newBuilder()
-                  .setHeader(members.header(members.store().currentRevision()))
+                  .setHeader(members.header(0))
                   .setMember(added)
                   .addAllMembers(all)
                   .build();
@@ -159,7 +164,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
         .thenApply(
             ignored ->
                 MemberRemoveResponse.newBuilder()
-                    .setHeader(members.header(members.store().currentRevision()))
+                    .setHeader(members.header(0))
                     .addAllMembers(list())
                     .build())
         .whenComplete((r, e) -> KvService.complete(out, r, e));
@@ -213,7 +218,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
         .thenApply(
             ignored ->
                 MemberPromoteResponse.newBuilder()
-                    .setHeader(members.header(members.store().currentRevision()))
+                    .setHeader(members.header(0))
                     .addAllMembers(list())
                     .build())
         .whenComplete((r, e) -> KvService.complete(out, r, e));
@@ -253,6 +258,8 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
         out.add(a);
       }
     }
+    // etcd lists members by id.
+    out.sort((x, y) -> Long.compareUnsigned(x.getID(), y.getID()));
     return out;
   }
 

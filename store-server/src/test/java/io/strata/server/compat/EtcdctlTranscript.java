@@ -19,7 +19,8 @@ final class EtcdctlTranscript {
    * runs that long and is then stopped (for watch and elect, which never end); a {@code background}
    * step keeps running while the following steps run, and its output is printed at the next {@link
    * #collect} step. {@code ${lease}} in an argument is replaced by the last lease id a {@code lease
-   * grant} printed.
+   * grant} printed, {@code ${member}} by the last id a {@code member add} printed, and {@code
+   * ${self}} by the id {@code member list} printed for the member named "default".
    */
   record Step(List<String> args, String stdin, long runMillis, boolean background) {
     static Step of(String... args) {
@@ -45,15 +46,21 @@ final class EtcdctlTranscript {
   }
 
   private static final Pattern LEASE_GRANTED = Pattern.compile("lease ([0-9a-f]+) granted");
+  private static final Pattern MEMBER_ADDED =
+      Pattern.compile("Member ([0-9a-f]+) added to cluster");
+  private static final Pattern MEMBER_DEFAULT =
+      Pattern.compile("(?m)^([0-9a-f]+), started, default,");
 
   private static final Pattern[] MASKS = {
-    Pattern.compile("\"(cluster_id|member_id|raft_term)\":\\d+"),
+    Pattern.compile("\"(cluster_id|member_id|raft_term|ID)\":\\d+"),
     Pattern.compile("took = \\S+"),
     Pattern.compile("127\\.0\\.0\\.1:\\d+"),
     Pattern.compile("\\b[0-9a-f]{12,16}\\b"),
     Pattern.compile("remaining\\(\\d+s\\)"),
     Pattern.compile("^<endpoint>, \\d+$"),
     Pattern.compile("/tmp/\\S+"),
+    // etcdctl prints ids with %16x: a shorter id is padded with spaces.
+    Pattern.compile(" {2,}<id>"),
   };
   private static final String[] REPLACEMENTS = {
     "\"$1\":<masked>",
@@ -62,7 +69,8 @@ final class EtcdctlTranscript {
     "<id>",
     "remaining(<s>)",
     "<endpoint>, <hash>",
-    "<path>"
+    "<path>",
+    " <id>"
   };
 
   /** `endpoint status` simple output: endpoint, id, version, db size, leader, learner, term... */
@@ -86,6 +94,8 @@ final class EtcdctlTranscript {
       throws IOException, InterruptedException {
     StringBuilder out = new StringBuilder();
     String lease = "0";
+    String member = "0";
+    String self = "0";
     Process background = null;
     java.nio.file.Path bgOut = null;
     java.nio.file.Path bgErr = null;
@@ -110,7 +120,7 @@ final class EtcdctlTranscript {
       cmd.add("--endpoints=" + endpoint);
       cmd.add("--command-timeout=10s");
       for (String a : step.args()) {
-        cmd.add(a.replace("${lease}", lease));
+        cmd.add(a.replace("${lease}", lease).replace("${member}", member).replace("${self}", self));
       }
       ProcessBuilder pb = new ProcessBuilder(cmd);
       pb.environment().put("ETCDCTL_API", "3");
@@ -154,12 +164,20 @@ final class EtcdctlTranscript {
       if (granted.find()) {
         lease = granted.group(1);
       }
+      var added = MEMBER_ADDED.matcher(stdout);
+      if (added.find()) {
+        member = added.group(1);
+      }
+      var listed = MEMBER_DEFAULT.matcher(stdout);
+      if (listed.find()) {
+        self = listed.group(1);
+      }
       if (!step.stdin().isEmpty()) {
         for (String line : step.stdin().split("\n", -1)) {
           out.append("< ").append(line).append('\n');
         }
       }
-      append(out, stdout, "");
+      append(out, unordered(step.args(), stdout), "");
       append(out, stderr, "! ");
       out.append("[").append(exit).append("]\n\n");
     }
@@ -176,6 +194,32 @@ final class EtcdctlTranscript {
       }
       out.append(prefix).append(mask(line)).append('\n');
     }
+  }
+
+  /**
+   * Members come out ordered by id, and ids differ between two clusters (etcd's even between two
+   * runs), so the lines of {@code member list} and the entries of {@code member add}'s
+   * ETCD_INITIAL_CLUSTER are sorted after masking.
+   */
+  static String unordered(List<String> args, String stdout) {
+    if (args.size() < 2 || !args.get(0).equals("member")) {
+      return stdout;
+    }
+    List<String> lines = new ArrayList<>(List.of(mask(stdout).split("\n")));
+    if (args.size() == 2 && args.get(1).equals("list")) {
+      lines.sort(null);
+    }
+    for (int i = 0; i < lines.size(); i++) {
+      String l = lines.get(i);
+      String prefix = "ETCD_INITIAL_CLUSTER=\"";
+      if (l.startsWith(prefix) && l.endsWith("\"")) {
+        List<String> entries =
+            new ArrayList<>(List.of(l.substring(prefix.length(), l.length() - 1).split(",")));
+        entries.sort(null);
+        lines.set(i, prefix + String.join(",", entries) + "\"");
+      }
+    }
+    return String.join("\n", lines) + (stdout.endsWith("\n") ? "\n" : "");
   }
 
   static String mask(String line) {

@@ -1,0 +1,71 @@
+package io.strata.server.compat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.strata.server.StoreServer;
+import io.strata.server.TestPorts;
+import io.strata.server.compat.EtcdctlTranscript.Step;
+import io.strata.server.config.ServerConfig;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * etcdctl 3.4's membership verbs against a fresh one-member Strata cluster print what they print
+ * against a fresh etcd 3.4.23 (ids and addresses masked): add a learner, list it unstarted, refuse
+ * a second learner and a taken peer URL, refuse to promote the unstarted learner and a voter,
+ * remove it, and refuse an unknown id. Joining, promoting and removing started members across
+ * processes is {@code MembershipIT}.
+ *
+ * <p>Re-record with {@code -Drecord.etcd.endpoint=127.0.0.1:PORT} against a fresh etcd started with
+ * {@code --name default}.
+ */
+@Timeout(120)
+class EtcdctlMemberTranscriptTest {
+  static final String RESOURCE = "/transcripts/etcdctl-member.txt";
+
+  @TempDir Path dir;
+
+  static List<Step> steps() {
+    return List.of(
+        Step.of("member", "list"),
+        Step.of("member", "add", "m2", "--peer-urls=http://127.0.0.1:2", "--learner"),
+        Step.of("member", "list"),
+        Step.of("member", "add", "m3", "--peer-urls=http://127.0.0.1:3", "--learner"),
+        Step.of("member", "add", "m3", "--peer-urls=http://127.0.0.1:2"),
+        Step.of("member", "promote", "${member}"),
+        Step.of("member", "promote", "${self}"),
+        Step.of("member", "remove", "${member}"),
+        Step.of("member", "list", "-w", "json"),
+        Step.of("member", "remove", "1234"),
+        Step.of("member", "promote", "1234"));
+  }
+
+  @Test
+  void etcdctl_printsWhatItPrintsAgainstEtcd() throws Exception {
+    String recordAgainst = System.getProperty("record.etcd.endpoint");
+    if (recordAgainst != null) {
+      String transcript = EtcdctlTranscript.run(recordAgainst, steps());
+      Files.writeString(
+          Path.of("src/test/resources" + RESOURCE), transcript, StandardCharsets.UTF_8);
+    }
+    int client = TestPorts.free();
+    int peer = TestPorts.free();
+    try (StoreServer server =
+        StoreServer.start(
+            ServerConfig.singleMember("default", dir.resolve("member"), client, peer), () -> {})) {
+      server.awaitLeader();
+      String actual = EtcdctlTranscript.run("127.0.0.1:" + client, steps());
+      String expected;
+      try (var in = getClass().getResourceAsStream(RESOURCE)) {
+        assertThat(in).as("recorded transcript " + RESOURCE).isNotNull();
+        expected = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+      assertThat(actual).isEqualTo(expected);
+    }
+  }
+}
