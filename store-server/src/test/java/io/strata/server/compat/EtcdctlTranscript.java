@@ -211,6 +211,15 @@ final class EtcdctlTranscript {
     }
     for (int i = 0; i < lines.size(); i++) {
       String l = lines.get(i);
+      int members = l.indexOf("\"members\":[{");
+      if (members >= 0 && l.endsWith("}]}")) {
+        int from = members + "\"members\":[{".length();
+        List<String> objects =
+            new ArrayList<>(List.of(l.substring(from, l.length() - 3).split("\\},\\{")));
+        objects.sort(null);
+        lines.set(i, l.substring(0, from) + String.join("},{", objects) + "}]}");
+        continue;
+      }
       String prefix = "ETCD_INITIAL_CLUSTER=\"";
       if (l.startsWith(prefix) && l.endsWith("\"")) {
         List<String> entries =
