@@ -88,7 +88,7 @@ final class KubernetesMix implements WorkloadDriver {
         WatchStreams.open(gen, channels, watchers, watchers, prefix, prefixEnd, this::received);
   }
 
-  private void received(Event e) {
+  private void received(int watcher, Event e) {
     if (e.getType() == Event.EventType.PUT) {
       watchEvents.increment();
     } else {
@@ -103,19 +103,18 @@ final class KubernetesMix implements WorkloadDriver {
     }
   }
 
+  /**
+   * Waits until every watcher has every acknowledged write, or the deadline; the rest is missing.
+   */
   @Override
   public void drain(long deadlineNanos) throws InterruptedException {
-    while (watchEvents.sum() < expectedEvents() && System.nanoTime() < deadlineNanos) {
-      TimeUnit.MILLISECONDS.sleep(5); // polls counters that network threads update
+    WatchStreams w = watchStreams;
+    if (w != null) {
+      long missing = w.awaitEvents(() -> creates.sum() + updates.sum(), deadlineNanos);
+      if (missing > 0) {
+        gen.failed("MISSING_EVENT", missing);
+      }
     }
-    long missing = expectedEvents() - watchEvents.sum();
-    if (missing > 0) {
-      gen.failed("MISSING_EVENT", missing);
-    }
-  }
-
-  private long expectedEvents() {
-    return (creates.sum() + updates.sum()) * watchers;
   }
 
   @Override

@@ -71,7 +71,7 @@ final class WatchLatencyRun implements WorkloadDriver {
             this::received);
   }
 
-  private void received(Event e) {
+  private void received(int watcher, Event e) {
     if (e.getType() != Event.EventType.PUT || !e.getKv().getKey().equals(key)) {
       gen.failed("UNEXPECTED_EVENT");
       return;
@@ -100,12 +100,12 @@ final class WatchLatencyRun implements WorkloadDriver {
   /** Waits until every watcher has every acknowledged put, or the deadline; the rest is missing. */
   @Override
   public void drain(long deadlineNanos) throws InterruptedException {
-    while (delivered.sum() < expectedEvents() && System.nanoTime() < deadlineNanos) {
-      TimeUnit.MILLISECONDS.sleep(5); // polls counters that network threads update
-    }
-    long missing = expectedEvents() - delivered.sum();
-    if (missing > 0) {
-      gen.failed("MISSING_EVENT", missing);
+    WatchStreams w = watchStreams;
+    if (w != null) {
+      long missing = w.awaitEvents(acknowledgedPuts::sum, deadlineNanos);
+      if (missing > 0) {
+        gen.failed("MISSING_EVENT", missing);
+      }
     }
   }
 
