@@ -220,20 +220,20 @@ final class LeaseKeepAliveClients implements WorkloadDriver {
     }
 
     private final class Responses implements StreamObserver<LeaseKeepAliveResponse> {
-      private final int generation;
+      private final int streamGeneration;
 
-      Responses(int generation) {
-        this.generation = generation;
+      Responses(int streamGeneration) {
+        this.streamGeneration = streamGeneration;
       }
 
       @Override
       public void onNext(LeaseKeepAliveResponse r) {
-        answered(generation, r);
+        answered(streamGeneration, r);
       }
 
       @Override
       public void onError(Throwable t) {
-        failed(generation, t);
+        failed(streamGeneration, t);
       }
 
       @Override

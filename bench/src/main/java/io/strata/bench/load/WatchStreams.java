@@ -64,7 +64,7 @@ final class WatchStreams implements AutoCloseable {
       w.streams.add(
           stub.watch(
               new StreamObserver<WatchResponse>() {
-                /** Server-chosen watch id to watcher index; only this stream's thread uses it. */
+                /** Server-chosen watch id to watcher index; a stream's callbacks never overlap. */
                 private final Map<Long, Integer> watcherById = new HashMap<>();
 
                 @Override
