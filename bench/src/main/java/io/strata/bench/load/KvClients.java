@@ -11,8 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
@@ -26,14 +26,26 @@ final class KvClients implements WorkloadDriver {
   private final LongAdder reads = new LongAdder();
   private final LongAdder writes = new LongAdder();
 
-  /** {@code txn-mixed}: the chance that a request is a read, from reads per write. */
-  private final double readShare;
+  /** {@code txn-mixed}: the share of requests that are writes, from reads per write. */
+  private final double writeShare;
+
+  /** {@code txn-mixed}: requests chosen so far, over all clients. */
+  private final AtomicLong mixedRequests = new AtomicLong();
 
   KvClients(LoadGenerator gen) {
     this.gen = gen;
     this.options = gen.options();
-    double r = options.params().readsPerWrite();
-    this.readShare = r / (1 + r);
+    this.writeShare = 1 / (1 + options.params().readsPerWrite());
+  }
+
+  /**
+   * Whether the {@code n}th request (from 0) of {@code txn-mixed} writes: exactly when the count of
+   * writes due, {@code floor((n + 1) * writeShare)}, steps up. The ratio then holds at every point
+   * of even a short run (2 reads per write: read, read, write, read, read, write, ...), which a
+   * random draw would only approach.
+   */
+  static boolean isWrite(long n, double writeShare) {
+    return Math.floor((n + 1) * writeShare) > Math.floor(n * writeShare);
   }
 
   @Override
@@ -109,10 +121,10 @@ final class KvClients implements WorkloadDriver {
         case RANGE -> s.range(get(), new Completion<>(start, null));
         case TXN_PUT -> s.txn(txnPut(), new Completion<>(start, null));
         case TXN_MIXED -> {
-          if (ThreadLocalRandom.current().nextDouble() < readShare) {
-            s.range(get(), new Completion<>(start, reads));
-          } else {
+          if (isWrite(mixedRequests.getAndIncrement(), writeShare)) {
             s.txn(txnPut(), new Completion<>(start, writes));
+          } else {
+            s.range(get(), new Completion<>(start, reads));
           }
         }
         default -> throw new IllegalStateException(options.workload() + " is no KV workload");

@@ -96,7 +96,7 @@ public final class LoadMain {
         Workload flags:
           --consistency l|s     range, txn-mixed, k8s: linearizable or serializable reads (default l)
           --txn-ops N           txn-put, txn-mixed: puts per Txn (default 1, at most --key-space-size)
-          --rw-ratio R          txn-mixed: reads per write (default 1)
+          --rw-ratio R          txn-mixed: reads per write, interleaved exactly (default 1)
           --lease-ttl N         lease-keepalive: TTL in seconds of each client's lease (default 60)
           --watchers N          watch-latency: watchers (default 100)
           --streams N           watch-latency: Watch streams the watchers share, spread over the

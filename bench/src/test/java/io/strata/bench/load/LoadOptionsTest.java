@@ -241,6 +241,22 @@ class LoadOptionsTest {
   }
 
   @Test
+  void txnMixed_interleavesExactlyTheRatio() {
+    StringBuilder twoReadsPerWrite = new StringBuilder();
+    for (long n = 0; n < 9; n++) {
+      twoReadsPerWrite.append(KvClients.isWrite(n, 1 / (1 + 2.0)) ? 'w' : 'r');
+    }
+    long writesAtQuarter =
+        java.util.stream.LongStream.range(0, 1000)
+            .filter(n -> KvClients.isWrite(n, 1 / (1 + 0.25)))
+            .count();
+
+    assertThat(twoReadsPerWrite).hasToString("rrwrrwrrw");
+    assertThat(writesAtQuarter).isEqualTo(800); // 0.25 reads per write: 4 writes per read
+    assertThat(KvClients.isWrite(0, 1 / (1 + 0.0))).isTrue(); // no reads at all
+  }
+
+  @Test
   void encodeKey_bigEndianInTheLastBytes() {
     assertThat(LoadGenerator.encodeKey(0x0102, 4).toByteArray()).containsExactly(0, 0, 1, 2);
     assertThat(LoadGenerator.encodeKey(0x0102, 1).toByteArray()).containsExactly(2);

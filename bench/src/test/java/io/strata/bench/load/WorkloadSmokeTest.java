@@ -128,7 +128,7 @@ class WorkloadSmokeTest {
                 "--duration",
                 "1s",
                 "--request-timeout",
-                "5s",
+                "20s", // generous: the machine may be loaded; an error fails the test
                 "--key-space-size",
                 "100"));
     switch (w) {
