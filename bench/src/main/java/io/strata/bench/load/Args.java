@@ -99,6 +99,18 @@ final class Args {
     return n;
   }
 
+  double doubleValue(String name, double fallback) {
+    String v = values.get(name);
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      return Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--" + name + " must be a number, got '" + v + "'", e);
+    }
+  }
+
   int intValue(String name, int fallback, int min, int max) {
     return (int) longValue(name, fallback, min, max);
   }

@@ -33,6 +33,11 @@ final class ClusterCompare {
           "val-size",
           "key-space-size",
           "request-timeout",
+          "txn-ops",
+          "rw-ratio",
+          "streams",
+          "put-rate",
+          "lease-ttl",
           "target",
           "strata-bin",
           "etcd-bin",
@@ -89,7 +94,11 @@ final class ClusterCompare {
             Consistency.LINEARIZABLE,
             Objects.requireNonNull(a.duration("request-timeout", Duration.ofSeconds(10))),
             null,
-            "");
+            "",
+            LoadOptions.WorkloadParams.parse(a));
+    for (RunSpec spec : runs) {
+      spec.apply(shared); // fail on a bad combination now, not after the first cluster ran
+    }
     this.warmup = Objects.requireNonNull(a.duration("warmup", Duration.ofSeconds(5)));
     String target = a.string("target", "leader");
     if (!target.equals("leader") && !target.equals("all")) {

@@ -12,8 +12,8 @@ final class CompareReport {
     StringBuilder b = new StringBuilder();
     b.append(
         "| run | system | req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | errors | peak RSS MiB"
-            + " (m1/m2/m3, * leader) | member CPU s | CPU ms/req | client CPU s | load avg |\n");
-    b.append("|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|\n");
+            + " (m1/m2/m3, * leader) | member CPU s | CPU ms/req | client CPU s | load avg | details |\n");
+    b.append("|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|\n");
     for (Measurement m : ms) {
       LoadResult r = m.result();
       StringBuilder rss = new StringBuilder();
@@ -25,7 +25,7 @@ final class CompareReport {
       b.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %.0f | %s | %s | %s | %s | %d | %s | %.1f | %.3f | %.1f | %.1f |%n",
+              "| %s | %s | %.0f | %s | %s | %s | %s | %d | %s | %.1f | %.3f | %.1f | %.1f | %s |%n",
               m.spec(),
               m.system(),
               r.throughput(),
@@ -38,7 +38,8 @@ final class CompareReport {
               m.memberCpuSeconds(),
               m.cpuMillisPerRequest(),
               m.clientCpuSeconds(),
-              m.loadAverage()));
+              m.loadAverage(),
+              r.detailText()));
     }
     b.append('\n');
     b.append(

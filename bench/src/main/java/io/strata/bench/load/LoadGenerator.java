@@ -4,16 +4,12 @@ import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
-import io.strata.api.etcdserverpb.KVGrpc;
-import io.strata.api.etcdserverpb.PutRequest;
-import io.strata.api.etcdserverpb.RangeRequest;
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,24 +22,29 @@ import org.HdrHistogram.Recorder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Drives one workload: {@code clients} loops, each with one asynchronous request in flight, over
- * {@code conns} shared channels. A loop issues its next request from the completion callback of the
- * previous one (on the channel's network thread, hence {@code directExecutor}), which keeps the
- * generator's own CPU use low on a machine it shares with the servers.
+ * Runs one workload over {@code conns} shared channels and measures it. The requests themselves
+ * come from the workload's {@link WorkloadDriver}; this class owns what every workload shares: the
+ * channels, the stop condition (total or duration), the latency recorder, the success and error
+ * counters, the progress line and the result. Drivers issue each next request from the completion
+ * callback of the previous one (on the channel's network thread, hence {@code directExecutor}),
+ * which keeps the generator's own CPU use low on a machine it shares with the servers.
  */
 final class LoadGenerator {
   /** Latencies are recorded in microseconds, up to a minute, with three significant digits. */
-  private static final long MAX_MICROS = TimeUnit.MINUTES.toMicros(1);
+  static final long MAX_MICROS = TimeUnit.MINUTES.toMicros(1);
+
+  /** Pause before a client retries after an error, so a failing channel cannot make it spin. */
+  private static final long RETRY_MILLIS = 10;
 
   private final LoadOptions options;
   private final @Nullable PrintStream progress;
   private final Recorder recorder = new Recorder(MAX_MICROS, 3);
-  private final Map<Status.Code, LongAdder> errors = new EnumMap<>(Status.Code.class);
+  private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
   private final LongAdder ok = new LongAdder();
   private final AtomicLong issued = new AtomicLong();
   private final AtomicLong sequence = new AtomicLong();
   private final ByteString value;
-  private final ScheduledExecutorService retryTimer;
+  private final ScheduledExecutorService timer;
   private volatile long deadlineNanos = Long.MAX_VALUE;
 
   /**
@@ -52,16 +53,13 @@ final class LoadGenerator {
   LoadGenerator(LoadOptions options, @Nullable PrintStream progress) {
     this.options = options;
     this.progress = progress;
-    for (Status.Code c : Status.Code.values()) {
-      errors.put(c, new LongAdder());
-    }
     byte[] v = new byte[options.valSize()];
     ThreadLocalRandom.current().nextBytes(v);
     this.value = ByteString.copyFrom(v);
-    this.retryTimer =
+    this.timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
-              Thread t = new Thread(r, "load-retry");
+              Thread t = new Thread(r, "load-timer");
               t.setDaemon(true);
               return t;
             });
@@ -70,6 +68,7 @@ final class LoadGenerator {
   /** Runs the workload to completion and returns its result. */
   LoadResult run() throws InterruptedException {
     List<ManagedChannel> channels = new ArrayList<>();
+    WorkloadDriver driver = driverFor(options.workload());
     try {
       for (int i = 0; i < options.conns(); i++) {
         String target = options.endpoints().get(i % options.endpoints().size());
@@ -83,15 +82,14 @@ final class LoadGenerator {
       for (ManagedChannel c : channels) {
         c.getState(true); // connect before the clock starts
       }
-      CountDownLatch done = new CountDownLatch(options.clients());
+      driver.prepare(channels);
+      CountDownLatch done = new CountDownLatch(driver.clients());
       Histogram total = new Histogram(MAX_MICROS, 3);
       long start = System.nanoTime();
       if (options.duration() != null) {
         deadlineNanos = start + options.duration().toNanos();
       }
-      for (int i = 0; i < options.clients(); i++) {
-        new ClientLoop(KVGrpc.newStub(channels.get(i % channels.size())), done).next();
-      }
+      driver.start(channels, done);
       Histogram interval = null;
       long lastOk = 0;
       while (!done.await(1, TimeUnit.SECONDS)) {
@@ -111,116 +109,150 @@ final class LoadGenerator {
         }
         lastOk = nowOk;
       }
+      driver.drain(System.nanoTime() + options.requestTimeout().toNanos());
       long elapsed = System.nanoTime() - start;
       total.add(recorder.getIntervalHistogram(interval));
-      Map<String, Long> errorsByCode = new HashMap<>();
-      errors.forEach(
-          (code, n) -> {
-            if (n.sum() > 0) {
-              errorsByCode.put(code.name(), n.sum());
-            }
-          });
-      return LoadResult.of(options, total, errorsByCode, ok.sum(), elapsed);
+      return LoadResult.of(
+          options, total, errorsByKind(), ok.sum(), elapsed, driver.details(elapsed));
     } finally {
-      retryTimer.shutdownNow();
-      for (ManagedChannel c : channels) {
-        c.shutdownNow();
-      }
-      for (ManagedChannel c : channels) {
-        c.awaitTermination(5, TimeUnit.SECONDS);
+      try {
+        driver.close();
+      } finally {
+        timer.shutdownNow();
+        for (ManagedChannel c : channels) {
+          c.shutdownNow();
+        }
+        for (ManagedChannel c : channels) {
+          c.awaitTermination(5, TimeUnit.SECONDS);
+        }
       }
     }
   }
 
-  private long errorCount() {
-    return errors.values().stream().mapToLong(LongAdder::sum).sum();
+  private WorkloadDriver driverFor(Workload w) {
+    return switch (w) {
+      case PUT, RANGE, TXN_PUT, TXN_MIXED -> new KvClients(this);
+      case LEASE_KEEPALIVE -> new LeaseKeepAliveClients(this);
+      case WATCH_LATENCY -> new WatchLatencyRun(this);
+      case K8S -> new KubernetesMix(this);
+    };
+  }
+
+  LoadOptions options() {
+    return options;
+  }
+
+  /** The value of every write (random bytes, {@code val-size} long). */
+  ByteString value() {
+    return value;
+  }
+
+  /** The per-request deadline, in nanoseconds. */
+  long requestTimeoutNanos() {
+    return options.requestTimeout().toNanos();
   }
 
   /** Whether another request may be issued (the total is not used up and time is not over). */
-  private boolean acquire() {
-    if (System.nanoTime() >= deadlineNanos) {
+  boolean acquire() {
+    if (timeIsUp()) {
       return false;
     }
     return options.total() <= 0 || issued.getAndIncrement() < options.total();
   }
 
-  /**
-   * The key of a request: the key index, big-endian, in the last (at most eight) bytes of a
-   * zero-filled {@code key-size} array. Sequential keys count up through the key space.
-   */
-  ByteString nextKey() {
-    long n =
-        options.sequentialKeys()
-            ? sequence.getAndIncrement() % options.keySpaceSize()
-            : ThreadLocalRandom.current().nextInt(options.keySpaceSize());
-    return encodeKey(n, options.keySize());
+  /** Whether the run's duration is over (never, for a run with a total). */
+  boolean timeIsUp() {
+    return System.nanoTime() >= deadlineNanos;
   }
 
+  /** A success whose latency runs from {@code startNanos} (a {@link System#nanoTime()}) to now. */
+  void succeeded(long startNanos) {
+    recorder.recordValue(
+        Math.min(MAX_MICROS, TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - startNanos)));
+    ok.increment();
+  }
+
+  /** A failed request, counted under its gRPC status code. */
+  void failed(Throwable t) {
+    failed(Status.fromThrowable(t).getCode().name());
+  }
+
+  /** A failure that is no gRPC error (a missing watch event, a lost lease), by kind. */
+  void failed(String kind) {
+    failed(kind, 1);
+  }
+
+  void failed(String kind, long count) {
+    errors.computeIfAbsent(kind, k -> new LongAdder()).add(count);
+  }
+
+  /** Runs {@code retry} after a short pause on the timer thread, never on the caller's. */
+  void retryLater(Runnable retry) {
+    schedule(retry, TimeUnit.MILLISECONDS.toNanos(RETRY_MILLIS));
+  }
+
+  /** Runs {@code task} on the timer thread after {@code delayNanos}; dropped once the run ended. */
+  void schedule(Runnable task, long delayNanos) {
+    try {
+      timer.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // The run is over and the timer shut down; nothing is left to retry for.
+    }
+  }
+
+  /** Runs {@code task} on the timer thread every {@code periodNanos} until the run ends. */
+  void every(Runnable task, long periodNanos) {
+    try {
+      timer.scheduleAtFixedRate(task, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // The run is over.
+    }
+  }
+
+  long errorCount() {
+    return errors.values().stream().mapToLong(LongAdder::sum).sum();
+  }
+
+  private Map<String, Long> errorsByKind() {
+    Map<String, Long> m = new TreeMap<>();
+    errors.forEach(
+        (kind, n) -> {
+          if (n.sum() > 0) {
+            m.put(kind, n.sum());
+          }
+        });
+    return m;
+  }
+
+  /** The key of a request: the next index of the key space (see {@link #nextKeyIndex(int)}). */
+  ByteString nextKey() {
+    return encodeKey(nextKeyIndex(1), options.keySize());
+  }
+
+  /**
+   * The first of {@code count} consecutive key indexes (mod the key space) for one request: the
+   * next ones in turn with sequential keys, else a random start.
+   */
+  long nextKeyIndex(int count) {
+    return options.sequentialKeys()
+        ? sequence.getAndAdd(count) % options.keySpaceSize()
+        : ThreadLocalRandom.current().nextInt(options.keySpaceSize());
+  }
+
+  /** The key of index {@code n} mod the key space. */
+  ByteString keyAt(long n) {
+    return encodeKey(n % options.keySpaceSize(), options.keySize());
+  }
+
+  /**
+   * The key index, big-endian, in the last (at most eight) bytes of a zero-filled {@code key-size}
+   * array.
+   */
   static ByteString encodeKey(long n, int keySize) {
     byte[] k = new byte[keySize];
     for (int i = keySize - 1, shift = 0; i >= 0 && shift < 64; i--, shift += 8) {
       k[i] = (byte) (n >>> shift);
     }
     return ByteString.copyFrom(k);
-  }
-
-  /** One client: a request in flight at a time, the next issued when the last completes. */
-  private final class ClientLoop {
-    private final KVGrpc.KVStub stub;
-    private final CountDownLatch done;
-
-    ClientLoop(KVGrpc.KVStub stub, CountDownLatch done) {
-      this.stub = stub;
-      this.done = done;
-    }
-
-    void next() {
-      if (!acquire()) {
-        done.countDown();
-        return;
-      }
-      KVGrpc.KVStub s =
-          stub.withDeadlineAfter(options.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
-      long start = System.nanoTime();
-      if (options.workload() == Workload.PUT) {
-        s.put(
-            PutRequest.newBuilder().setKey(nextKey()).setValue(value).build(),
-            new Completion<>(start));
-      } else {
-        s.range(
-            RangeRequest.newBuilder()
-                .setKey(nextKey())
-                .setSerializable(options.consistency() == Consistency.SERIALIZABLE)
-                .build(),
-            new Completion<>(start));
-      }
-    }
-
-    private final class Completion<T> implements StreamObserver<T> {
-      private final long start;
-
-      Completion(long start) {
-        this.start = start;
-      }
-
-      @Override
-      public void onNext(T response) {}
-
-      @Override
-      public void onCompleted() {
-        recorder.recordValue(
-            Math.min(MAX_MICROS, TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start)));
-        ok.increment();
-        next();
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        errors.get(Status.fromThrowable(t).getCode()).increment();
-        // Not from this thread: a failing channel may fail synchronously, and retrying at once
-        // would recurse and spin.
-        retryTimer.schedule(ClientLoop.this::next, 10, TimeUnit.MILLISECONDS);
-      }
-    }
   }
 }

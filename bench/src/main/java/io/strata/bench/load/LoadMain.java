@@ -8,8 +8,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * {@code bin/strata-bench}: {@code put}, {@code range} and {@code compare}. Progress goes to
- * stderr; results (a JSON line, then a Markdown table) go to stdout.
+ * {@code bin/strata-bench}: one command per {@link Workload} ({@code put}, {@code range}, {@code
+ * txn-put}, ...) and {@code compare}. Progress goes to stderr; results (a JSON line, then a
+ * Markdown table) go to stdout.
  */
 public final class LoadMain {
   private LoadMain() {}
@@ -27,10 +28,14 @@ public final class LoadMain {
     List<String> rest = argv.subList(1, argv.size());
     try {
       switch (argv.get(0)) {
-        case "put" -> runLoad(LoadOptions.parse(Workload.PUT, rest), out, err);
-        case "range" -> runLoad(LoadOptions.parse(Workload.RANGE, rest), out, err);
         case "compare" -> out.print(new ClusterCompare(rest, err).run());
-        default -> throw new IllegalArgumentException("unknown command '" + argv.get(0) + "'");
+        default -> {
+          Workload w = Workload.byFlagName(argv.get(0));
+          if (w == null) {
+            throw new IllegalArgumentException("unknown command '" + argv.get(0) + "'");
+          }
+          runLoad(LoadOptions.parse(w, rest), out, err);
+        }
       }
       return 0;
     } catch (IllegalArgumentException e) {
@@ -58,32 +63,62 @@ public final class LoadMain {
         Load generator for any etcd v3 endpoint (flags as etcd's tools/benchmark).
 
         Commands:
-          put      Put keys from a key space
-          range    Get single keys from the key space
-          compare  Same runs against a fresh 3-member Strata cluster, then a fresh 3-member etcd one
+          put              Put keys from a key space
+          range            Get single keys from the key space
+          txn-put          Txn of --txn-ops puts of distinct keys per request
+          txn-mixed        Gets and Txn puts, --rw-ratio gets per put, as one row
+          lease-keepalive  Each client keeps one lease alive on its own LeaseKeepAlive stream,
+                           one request in flight
+          watch-latency    --watchers watchers of one key; puts to it at --put-rate; latency is
+                           put sent -> event received by each watcher
+          k8s              Kubernetes-like mix: list a prefix (limit 500), create (Txn
+                           mod_revision == 0), update (Txn mod_revision == last write), with one
+                           prefix watch per connection that must see every write
+          compare          Same runs against a fresh 3-member Strata cluster, then a fresh 3-member
+                           etcd one
 
-        put / range flags:
+        Flags of every workload command:
           --endpoints h:p,...   endpoints (default 127.0.0.1:2379); connection i uses endpoint i mod n
           --conns N             gRPC connections (default 1)
-          --clients N           concurrent clients sharing the connections round-robin (default 1)
-          --total N             requests (default 10000)
+          --clients N           concurrent clients sharing the connections round-robin (default 1);
+                                watch-latency: putters
+          --total N             requests (default 10000); watch-latency: puts (default 1000)
           --duration D          run for D (30s, 2m) instead of a total
           --key-size N          key bytes (default 8)
-          --val-size N          value bytes (put; default 8)
+          --val-size N          value bytes of writes (default 8; watch-latency: at least 8)
           --key-space-size N    keys are drawn from [0, N) (default 1)
           --sequential-keys     keys 0, 1, 2, ... instead of random
-          --consistency l|s     range: linearizable or serializable (default l)
-          --request-timeout D   per-request deadline (default 10s)
+          --request-timeout D   per-request deadline (default 10s); watch-latency and k8s also
+                                wait this long after the last write for its events
           --json FILE           also write the JSON result to FILE
           --label S             label of the Markdown row
 
+        Workload flags:
+          --consistency l|s     range, txn-mixed, k8s: linearizable or serializable reads (default l)
+          --txn-ops N           txn-put, txn-mixed: puts per Txn (default 1, at most --key-space-size)
+          --rw-ratio R          txn-mixed: reads per write, interleaved exactly (default 1)
+          --lease-ttl N         lease-keepalive: TTL in seconds of each client's lease (default 60)
+          --watchers N          watch-latency: watchers (default 100)
+          --streams N           watch-latency: Watch streams the watchers share, spread over the
+                                connections (default min(10, watchers))
+          --put-rate N          watch-latency: puts per second over all putters, 0 unlimited
+                                (default 100)
+
+        Errors are counted by gRPC status code, plus MISSING_EVENT (a watcher never got a write),
+        TXN_CONFLICT (k8s: a compare failed) and LEASE_NOT_FOUND (a keep-alive found no lease).
+        The result's details hold what only the workload counts (reads/writes of txn-mixed, puts
+        and put/s of watch-latency, ...).
+
         compare flags:
-          --runs SPEC,...       workload:clients[:conns], workload put, range-l or range-s
+          --runs SPEC,...       workload:clients[:conns] with workload put, range-l, range-s,
+                                txn-put, txn-mixed, lease-keepalive, watch-latency (clients are the
+                                watchers: watch-latency:1000:16) or k8s
                                 (default put:1:1,put:16:16,put:256:16)
           --systems LIST        strata,etcd (default; in that order, one after the other)
           --duration D | --total N   per run (default 20s)
           --warmup D            unmeasured load before each run (default 5s)
           --key-size, --val-size, --key-space-size, --sequential-keys   (defaults 8, 256, 100000)
+          --txn-ops, --rw-ratio, --lease-ttl, --streams, --put-rate   as above, for every run
           --target leader|all   send requests to the leader (default) or spread over all members
           --strata-bin PATH     default $STRATA_HOME/bin/strata
           --etcd-bin PATH       default etcd (from PATH)

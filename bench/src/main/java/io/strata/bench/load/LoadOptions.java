@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param duration run length, or null to stop after {@code total}
  * @param keySpaceSize keys are drawn from {@code [0, keySpaceSize)}
  * @param sequentialKeys put keys {@code 0, 1, 2, ...} (mod the key space) instead of at random
+ * @param params what only some workloads use (txn size, read ratio, watchers, lease TTL)
  */
 record LoadOptions(
     Workload workload,
@@ -32,9 +33,11 @@ record LoadOptions(
     Consistency consistency,
     Duration requestTimeout,
     @Nullable String jsonOut,
-    String label) {
+    String label,
+    WorkloadParams params) {
 
-  static final Set<String> VALUED =
+  /** Flags every workload takes. */
+  static final Set<String> COMMON_VALUED =
       Set.of(
           "endpoints",
           "conns",
@@ -44,11 +47,79 @@ record LoadOptions(
           "key-size",
           "val-size",
           "key-space-size",
-          "consistency",
           "request-timeout",
           "json",
           "label");
+
   static final Set<String> BOOLEANS = Set.of("sequential-keys");
+
+  /** Flags only some workloads take, so that a flag the workload would ignore fails instead. */
+  static Set<String> valuedFlags(Workload w) {
+    Set<String> flags = new java.util.HashSet<>(COMMON_VALUED);
+    switch (w) {
+      case PUT -> {}
+      case RANGE -> flags.add("consistency");
+      case TXN_PUT -> flags.add("txn-ops");
+      case TXN_MIXED -> flags.addAll(List.of("txn-ops", "rw-ratio", "consistency"));
+      case LEASE_KEEPALIVE -> flags.add("lease-ttl");
+      case WATCH_LATENCY -> flags.addAll(List.of("watchers", "streams", "put-rate"));
+      case K8S -> flags.add("consistency");
+    }
+    return Set.copyOf(flags);
+  }
+
+  /**
+   * Settings only some workloads read; the others ignore them.
+   *
+   * @param txnOps puts per Txn ({@code txn-put}, and the writes of {@code txn-mixed})
+   * @param readsPerWrite {@code txn-mixed}: Ranges per Txn put (etcd's {@code --rw-ratio})
+   * @param watchers {@code watch-latency}: watchers on the one key
+   * @param streams {@code watch-latency}: Watch streams the watchers are spread over (at most
+   *     {@code watchers})
+   * @param putRate {@code watch-latency}: puts per second over all putters; 0 for no limit
+   * @param leaseTtlSeconds {@code lease-keepalive}: TTL of each client's lease
+   */
+  record WorkloadParams(
+      int txnOps,
+      double readsPerWrite,
+      int watchers,
+      int streams,
+      int putRate,
+      long leaseTtlSeconds) {
+    static final WorkloadParams DEFAULTS = new WorkloadParams(1, 1.0, 100, 10, 100, 60);
+
+    WorkloadParams {
+      if (txnOps < 1 || watchers < 1 || streams < 1 || putRate < 0 || leaseTtlSeconds < 1) {
+        throw new IllegalArgumentException(
+            "--txn-ops, --watchers, --streams and --lease-ttl must be at least 1, --put-rate at"
+                + " least 0");
+      }
+      if (!(readsPerWrite >= 0) || Double.isInfinite(readsPerWrite)) {
+        throw new IllegalArgumentException("--rw-ratio must be a number >= 0");
+      }
+      if (streams > watchers) {
+        throw new IllegalArgumentException("--streams must not exceed --watchers");
+      }
+    }
+
+    /** These parameters with {@code n} watchers, the streams capped at {@code n}. */
+    WorkloadParams withWatchers(int n) {
+      return new WorkloadParams(
+          txnOps, readsPerWrite, n, Math.min(streams, n), putRate, leaseTtlSeconds);
+    }
+
+    /** Parses the workload flags in {@code a}; absent ones keep their defaults. */
+    static WorkloadParams parse(Args a) {
+      int watchers = a.intValue("watchers", DEFAULTS.watchers(), 1, 1_000_000);
+      return new WorkloadParams(
+          a.intValue("txn-ops", DEFAULTS.txnOps(), 1, 10_000),
+          a.doubleValue("rw-ratio", DEFAULTS.readsPerWrite()),
+          watchers,
+          a.intValue("streams", Math.min(DEFAULTS.streams(), watchers), 1, 1_000_000),
+          a.intValue("put-rate", DEFAULTS.putRate(), 0, 10_000_000),
+          a.longValue("lease-ttl", DEFAULTS.leaseTtlSeconds(), 1, 9_000_000_000L));
+    }
+  }
 
   LoadOptions {
     Objects.requireNonNull(workload, "workload");
@@ -66,16 +137,28 @@ record LoadOptions(
       throw new IllegalArgumentException(
           "--key-size and --key-space-size must be at least 1, --val-size at least 0");
     }
+    Objects.requireNonNull(params, "params");
+    if ((workload == Workload.TXN_PUT || workload == Workload.TXN_MIXED)
+        && params.txnOps() > keySpaceSize) {
+      // A Txn may not put the same key twice, so its puts need that many distinct keys.
+      throw new IllegalArgumentException("--txn-ops must not exceed --key-space-size");
+    }
+    if (workload == Workload.WATCH_LATENCY && valSize < Long.BYTES) {
+      // Each put carries its sequence number in the value, so a watcher can time it.
+      throw new IllegalArgumentException("watch-latency needs --val-size of at least 8");
+    }
   }
 
-  /** Parses the flags of {@code put} or {@code range} (see {@link LoadMain#usage()}). */
+  /** Parses the flags of one workload command (see {@link LoadMain#usage()}). */
   static LoadOptions parse(Workload workload, List<String> argv) {
-    Args a = Args.parse(argv, VALUED, BOOLEANS);
+    Args a = Args.parse(argv, valuedFlags(workload), BOOLEANS);
     if (!a.positional().isEmpty()) {
       throw new IllegalArgumentException("unexpected argument '" + a.positional().get(0) + "'");
     }
     Duration duration = a.duration("duration", null);
-    long total = a.longValue("total", duration == null ? 10_000 : 0, 0, Long.MAX_VALUE);
+    // watch-latency's total counts puts, each delivered to every watcher: etcd's --put-total.
+    long defaultTotal = workload == Workload.WATCH_LATENCY ? 1_000 : 10_000;
+    long total = a.longValue("total", duration == null ? defaultTotal : 0, 0, Long.MAX_VALUE);
     return new LoadOptions(
         workload,
         splitEndpoints(a.string("endpoints", "127.0.0.1:2379")),
@@ -90,7 +173,8 @@ record LoadOptions(
         Consistency.of(a.string("consistency", "l")),
         Objects.requireNonNull(a.duration("request-timeout", Duration.ofSeconds(10))),
         a.stringOrNull("json"),
-        a.string("label", ""));
+        a.string("label", ""),
+        WorkloadParams.parse(a));
   }
 
   static List<String> splitEndpoints(String s) {
@@ -117,7 +201,8 @@ record LoadOptions(
         consistency,
         requestTimeout,
         jsonOut,
-        newLabel);
+        newLabel,
+        params);
   }
 
   /** A copy that runs for {@code d} and issues no fixed total (warm-up). */
@@ -136,11 +221,12 @@ record LoadOptions(
         consistency,
         requestTimeout,
         jsonOut,
-        label);
+        label,
+        params);
   }
 
-  /** Short name of the workload: {@code put}, {@code range-l} or {@code range-s}. */
+  /** Short name of the workload: its command, with the consistency for range. */
   String workloadName() {
-    return workload == Workload.PUT ? "put" : "range-" + consistency.letter();
+    return workload == Workload.RANGE ? "range-" + consistency.letter() : workload.flagName();
   }
 }

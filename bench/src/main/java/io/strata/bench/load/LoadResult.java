@@ -1,5 +1,7 @@
 package io.strata.bench.load;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -12,6 +14,8 @@ import org.HdrHistogram.Histogram;
  * @param ok requests that succeeded
  * @param errors failed requests by gRPC status code name ({@code UNAVAILABLE}, ...)
  * @param elapsedNanos wall time from the first request to the last response
+ * @param details what only this workload counts (reads and writes of {@code txn-mixed}, puts and
+ *     put throughput of {@code watch-latency}, ...), in insertion order
  */
 record LoadResult(
     String label,
@@ -27,19 +31,32 @@ record LoadResult(
     long p90Micros,
     long p99Micros,
     long p999Micros,
-    long maxMicros) {
+    long maxMicros,
+    Map<String, Number> details) {
 
   LoadResult {
     errors = Map.copyOf(new TreeMap<>(errors));
+    details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
   }
 
   static LoadResult of(
       LoadOptions o, Histogram h, Map<String, Long> errors, long ok, long elapsedNanos) {
+    return of(o, h, errors, ok, elapsedNanos, Map.of());
+  }
+
+  static LoadResult of(
+      LoadOptions o,
+      Histogram h,
+      Map<String, Long> errors,
+      long ok,
+      long elapsedNanos,
+      Map<String, Number> details) {
     boolean empty = h.getTotalCount() == 0;
     return new LoadResult(
         o.label(),
         o.workloadName(),
-        o.clients(),
+        // watch-latency scales with its watchers; its putters are in the details
+        o.workload() == Workload.WATCH_LATENCY ? o.params().watchers() : o.clients(),
         o.conns(),
         o.endpoints().size(),
         ok,
@@ -50,7 +67,8 @@ record LoadResult(
         empty ? 0 : h.getValueAtPercentile(90),
         empty ? 0 : h.getValueAtPercentile(99),
         empty ? 0 : h.getValueAtPercentile(99.9),
-        empty ? 0 : h.getMaxValue());
+        empty ? 0 : h.getMaxValue(),
+        details);
   }
 
   long errorCount() {
@@ -74,12 +92,21 @@ record LoadResult(
               err.append('"').append(k).append("\":").append(v);
             });
     err.append('}');
+    StringBuilder det = new StringBuilder("{");
+    details.forEach(
+        (k, v) -> {
+          if (det.length() > 1) {
+            det.append(',');
+          }
+          det.append('"').append(k).append("\":").append(number(v));
+        });
+    det.append('}');
     return String.format(
         Locale.ROOT,
         "{\"label\":\"%s\",\"workload\":\"%s\",\"clients\":%d,\"conns\":%d,\"endpoints\":%d,"
             + "\"ok\":%d,\"errors\":%s,\"elapsed_s\":%.3f,\"throughput\":%.1f,"
             + "\"latency_us\":{\"mean\":%.1f,\"p50\":%d,\"p90\":%d,\"p99\":%d,\"p99_9\":%d,"
-            + "\"max\":%d}}",
+            + "\"max\":%d},\"details\":%s}",
         label.replace("\"", "'"),
         workload,
         clients,
@@ -94,19 +121,38 @@ record LoadResult(
         p90Micros,
         p99Micros,
         p999Micros,
-        maxMicros);
+        maxMicros,
+        det);
+  }
+
+  /** Whole numbers as integers, others with one decimal. */
+  private static String number(Number n) {
+    return n instanceof Double || n instanceof Float
+        ? String.format(Locale.ROOT, "%.1f", n.doubleValue())
+        : Long.toString(n.longValue());
+  }
+
+  /** The details as {@code name value, ...}, or {@code -} when there are none. */
+  String detailText() {
+    if (details.isEmpty()) {
+      return "-";
+    }
+    StringBuilder b = new StringBuilder();
+    details.forEach(
+        (k, v) -> b.append(b.length() > 0 ? ", " : "").append(k).append(' ').append(number(v)));
+    return b.toString();
   }
 
   static String markdownHeader() {
     return "| target | workload | clients | conns | requests | errors | req/s | p50 ms | p90 ms"
-        + " | p99 ms | p99.9 ms | max ms |\n"
-        + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
+        + " | p99 ms | p99.9 ms | max ms | details |\n"
+        + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|";
   }
 
   String markdownRow() {
     return String.format(
         Locale.ROOT,
-        "| %s | %s | %d | %d | %d | %d | %.0f | %s | %s | %s | %s | %s |",
+        "| %s | %s | %d | %d | %d | %d | %.0f | %s | %s | %s | %s | %s | %s |",
         label.isEmpty() ? "-" : label,
         workload,
         clients,
@@ -118,7 +164,8 @@ record LoadResult(
         millis(p90Micros),
         millis(p99Micros),
         millis(p999Micros),
-        millis(maxMicros));
+        millis(maxMicros),
+        detailText());
   }
 
   /** Microseconds as milliseconds with two decimals ({@code 1234} is {@code 1.23}). */

@@ -5,8 +5,10 @@ import java.util.List;
 
 /**
  * One run of a {@code compare} sweep, written {@code workload:clients[:conns]} with workload {@code
- * put}, {@code range-l} or {@code range-s} (for example {@code put:256:16}). Conns default to the
- * clients, at most 16.
+ * put}, {@code range-l}, {@code range-s}, {@code txn-put}, {@code txn-mixed}, {@code
+ * lease-keepalive}, {@code watch-latency} or {@code k8s} (for example {@code put:256:16}). Conns
+ * default to the clients, at most 16. For {@code watch-latency} the clients are the watchers (one
+ * putter writes), so {@code watch-latency:1000:16} is 1,000 watchers over 16 connections.
  */
 record RunSpec(Workload workload, Consistency consistency, int clients, int conns) {
 
@@ -31,15 +33,22 @@ record RunSpec(Workload workload, Consistency consistency, int clients, int conn
     Workload w;
     Consistency c = Consistency.LINEARIZABLE;
     switch (f[0]) {
-      case "put" -> w = Workload.PUT;
       case "range", "range-l" -> w = Workload.RANGE;
       case "range-s" -> {
         w = Workload.RANGE;
         c = Consistency.SERIALIZABLE;
       }
-      default ->
+      default -> {
+        Workload named = Workload.byFlagName(f[0]);
+        if (named == null || named == Workload.RANGE) {
           throw new IllegalArgumentException(
-              "run '" + s + "': workload must be put, range-l or range-s");
+              "run '"
+                  + s
+                  + "': workload must be put, range-l, range-s, txn-put, txn-mixed,"
+                  + " lease-keepalive, watch-latency or k8s");
+        }
+        w = named;
+      }
     }
     try {
       int clients = Integer.parseInt(f[1]);
@@ -55,11 +64,12 @@ record RunSpec(Workload workload, Consistency consistency, int clients, int conn
 
   /** The load options of this run, from the sweep's shared options. */
   LoadOptions apply(LoadOptions shared) {
+    boolean watch = workload == Workload.WATCH_LATENCY;
     return new LoadOptions(
         workload,
         shared.endpoints(),
         conns,
-        clients,
+        watch ? 1 : clients,
         shared.total(),
         shared.duration(),
         shared.keySize(),
@@ -69,12 +79,13 @@ record RunSpec(Workload workload, Consistency consistency, int clients, int conn
         consistency,
         shared.requestTimeout(),
         null,
-        shared.label());
+        shared.label(),
+        watch ? shared.params().withWatchers(clients) : shared.params());
   }
 
   @Override
   public String toString() {
-    String w = workload == Workload.PUT ? "put" : "range-" + consistency.letter();
+    String w = workload == Workload.RANGE ? "range-" + consistency.letter() : workload.flagName();
     return w + ":" + clients + ":" + conns;
   }
 }

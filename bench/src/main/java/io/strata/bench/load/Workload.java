@@ -1,13 +1,38 @@
 package io.strata.bench.load;
 
-/** What each request of a run does. */
+import java.util.Locale;
+
+/** What each request of a run does; the command name is the constant in lower case with dashes. */
 enum Workload {
   /** A Put of one key from the key space. */
   PUT,
   /** A single-key Range (a get) of one key from the key space. */
-  RANGE;
+  RANGE,
+  /** A Txn of {@code --txn-ops} puts of distinct keys from the key space. */
+  TXN_PUT,
+  /** Ranges and Txn puts mixed {@code --rw-ratio} reads per write, reported as one row. */
+  TXN_MIXED,
+  /** LeaseKeepAlive on a bidi stream per client, one request in flight, for one granted lease. */
+  LEASE_KEEPALIVE,
+  /** Puts to one key at {@code --put-rate}, timed until each of {@code --watchers} receives it. */
+  WATCH_LATENCY,
+  /**
+   * A Kubernetes-like mix: list with a limit on a prefix, create (Txn: mod_revision 0), update
+   * (Txn: mod_revision as last written), with a prefix watch that must see every write.
+   */
+  K8S;
 
   String flagName() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  /** The workload whose command name is {@code name}, or null. */
+  static @org.jspecify.annotations.Nullable Workload byFlagName(String name) {
+    for (Workload w : values()) {
+      if (w.flagName().equals(name)) {
+        return w;
+      }
+    }
+    return null;
   }
 }

@@ -53,6 +53,34 @@ class LoadResultTest {
   }
 
   @Test
+  void details_inJsonAndLastMarkdownColumn() {
+    Histogram h = new Histogram(60_000_000L, 3);
+    h.recordValue(1000);
+    LoadOptions o = LoadOptions.parse(Workload.TXN_MIXED, List.of("--rw-ratio", "3"));
+    Map<String, Number> details = new java.util.LinkedHashMap<>();
+    details.put("reads", 30L);
+    details.put("writes", 10L);
+    details.put("put_per_s", 12.345);
+    LoadResult r = LoadResult.of(o, h, Map.of(), 40, 1_000_000_000L, details);
+
+    assertThat(r.toJson())
+        .contains("\"workload\":\"txn-mixed\"")
+        .endsWith(",\"details\":{\"reads\":30,\"writes\":10,\"put_per_s\":12.3}}");
+    assertThat(r.markdownRow()).endsWith("| reads 30, writes 10, put_per_s 12.3 |");
+    assertThat(sample().markdownRow()).endsWith("| - |");
+  }
+
+  @Test
+  void of_watchLatency_clientsAreTheWatchers() {
+    LoadOptions o =
+        LoadOptions.parse(Workload.WATCH_LATENCY, List.of("--watchers", "40", "--clients", "2"));
+    LoadResult r = LoadResult.of(o, new Histogram(1000, 3), Map.of(), 0, 0);
+
+    assertThat(r.clients()).isEqualTo(40);
+    assertThat(r.workload()).isEqualTo("watch-latency");
+  }
+
+  @Test
   void of_emptyHistogram_zeros() {
     LoadOptions o = LoadOptions.parse(Workload.RANGE, List.of());
     LoadResult r = LoadResult.of(o, new Histogram(1000, 3), Map.of(), 0, 0);
@@ -68,7 +96,21 @@ class LoadResultTest {
     LoadResult r = sample();
     LoadResult half =
         new LoadResult(
-            "etcd", "put", 16, 4, 1, 2000, Map.of(), 2_000_000_000L, 1, 2500, 1, 5000, 1, 1);
+            "etcd",
+            "put",
+            16,
+            4,
+            1,
+            2000,
+            Map.of(),
+            2_000_000_000L,
+            1,
+            2500,
+            1,
+            5000,
+            1,
+            1,
+            Map.of());
     var members = List.of(new Measurement.MemberUsage("m1", true, 204_800, 2.0));
     String md =
         CompareReport.render(
