@@ -252,7 +252,46 @@ public final class KvStateMachine extends BaseStateMachine {
           .log();
     }
     updateLastAppliedTermIndex(term, index);
+    appliedUpTo(index);
     return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(reply)));
+  }
+
+  /** Writes waiting for this member to apply them, by log index (see {@link #awaitApplied}). */
+  private final java.util.concurrent.ConcurrentSkipListMap<Long, CompletableFuture<Void>>
+      appliedWaiters = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+  /**
+   * Completes once this member has applied log entry {@code index}. A member answers a write it
+   * forwarded to the leader only then, as etcd's members answer only after their own apply: a
+   * client that reads or watches on the member it wrote through then sees its write.
+   */
+  public CompletableFuture<Void> awaitApplied(long index) {
+    if (appliedIndex() >= index) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<Void> f =
+        appliedWaiters.computeIfAbsent(index, k -> new CompletableFuture<>());
+    if (appliedIndex() >= index) {
+      appliedUpTo(index); // applied while registering
+    }
+    return f;
+  }
+
+  private long appliedIndex() {
+    TermIndex last = getLastAppliedTermIndex();
+    return last == null ? -1 : last.getIndex();
+  }
+
+  private void appliedUpTo(long index) {
+    if (appliedWaiters.isEmpty()) {
+      return;
+    }
+    var done = appliedWaiters.headMap(index, true);
+    for (var e : done.entrySet()) {
+      if (done.remove(e.getKey(), e.getValue())) {
+        e.getValue().complete(null);
+      }
+    }
   }
 
   /** Ratis reports configuration and leader no-op entries here, in log order with the rest. */
@@ -275,6 +314,7 @@ public final class KvStateMachine extends BaseStateMachine {
     if (last == null || index > last.getIndex()) {
       updateLastAppliedTermIndex(term, index);
     }
+    appliedUpTo(index);
   }
 
   @Override

@@ -355,6 +355,7 @@ public final class RaftNode implements AutoCloseable {
               }
               return CompletableFuture.completedFuture(r);
             })
+        .thenCompose(this::appliedHere)
         .orTimeout(requestTimeoutMs, TimeUnit.MILLISECONDS)
         .handle(RaftNode::toBytes)
         .whenComplete(
@@ -363,6 +364,17 @@ public final class RaftNode implements AutoCloseable {
                 proposalsFailed.increment();
               }
             });
+  }
+
+  /**
+   * The reply once this member has applied the write too (at once on the leader, which replies
+   * after applying): etcd answers a client only after the member it talks to applied its request.
+   */
+  private CompletableFuture<RaftClientReply> appliedHere(RaftClientReply r) {
+    if (!r.isSuccess() || r.getLogIndex() <= 0) {
+      return CompletableFuture.completedFuture(r);
+    }
+    return stateMachine.awaitApplied(r.getLogIndex()).thenApply(ignored -> r);
   }
 
   /**
