@@ -42,7 +42,8 @@ import picocli.CommandLine.ScopeType;
       MoveLeaderCommand.class,
       LockCommand.class,
       ElectCommand.class,
-      SnapshotCommand.class
+      SnapshotCommand.class,
+      CheckCommand.class
     })
 public final class StrataCtl {
   @Option(
