@@ -25,6 +25,9 @@ final class ClusterCompare {
   static final Set<String> VALUED =
       Set.of(
           "runs",
+          "workload",
+          "clients",
+          "conns",
           "systems",
           "total",
           "duration",
@@ -62,13 +65,36 @@ final class ClusterCompare {
   private final @Nullable Path logs;
   private final PrintStream log;
 
+  /**
+   * The runs: {@code --runs SPEC,...}, or the sweep {@code --workload W --clients N,M,...} (with
+   * optional {@code --conns C}), which is the same as {@code --runs W:N[:C],W:M[:C],...}.
+   */
+  static String runsFlag(Args a) {
+    boolean sweep = a.has("workload") || a.has("clients") || a.has("conns");
+    if (!sweep) {
+      return a.string("runs", "put:1:1,put:16:16,put:256:16");
+    }
+    if (a.has("runs")) {
+      throw new IllegalArgumentException("give either --runs or --workload/--clients, not both");
+    }
+    String workload = a.string("workload", "put");
+    String conns = a.has("conns") ? ":" + a.string("conns", "") : "";
+    List<String> specs = new ArrayList<>();
+    for (String c : a.string("clients", "1,16,256").split(",")) {
+      if (!c.isBlank()) {
+        specs.add(workload + ":" + c.trim() + conns);
+      }
+    }
+    return String.join(",", specs);
+  }
+
   ClusterCompare(List<String> argv, PrintStream log) {
     Args a = Args.parse(argv, VALUED, BOOLEANS);
     if (!a.positional().isEmpty()) {
       throw new IllegalArgumentException("unexpected argument '" + a.positional().get(0) + "'");
     }
     this.log = log;
-    this.runs = RunSpec.parseList(a.string("runs", "put:1:1,put:16:16,put:256:16"));
+    this.runs = RunSpec.parseList(runsFlag(a));
     List<LocalCluster.Kind> ks = new ArrayList<>();
     for (String s : a.string("systems", "strata,etcd").split(",")) {
       ks.add(LocalCluster.Kind.valueOf(s.trim().toUpperCase(java.util.Locale.ROOT)));

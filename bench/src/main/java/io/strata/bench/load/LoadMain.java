@@ -114,6 +114,8 @@ public final class LoadMain {
                                 txn-put, txn-mixed, lease-keepalive, watch-latency (clients are the
                                 watchers: watch-latency:1000:16) or k8s
                                 (default put:1:1,put:16:16,put:256:16)
+          --workload W --clients N,M,...  [--conns C]
+                                the same as --runs W:N[:C],W:M[:C],...
           --systems LIST        strata,etcd (default; in that order, one after the other)
           --duration D | --total N   per run (default 20s)
           --warmup D            unmeasured load before each run (default 5s)

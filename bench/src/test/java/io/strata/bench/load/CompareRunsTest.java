@@ -1,0 +1,32 @@
+package io.strata.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CompareRunsTest {
+  private static String runs(String... argv) {
+    return ClusterCompare.runsFlag(
+        Args.parse(List.of(argv), ClusterCompare.VALUED, ClusterCompare.BOOLEANS));
+  }
+
+  @Test
+  void workloadAndClients_areASweepOfRuns() {
+    assertThat(runs("--workload", "put", "--clients", "1,16,256"))
+        .isEqualTo("put:1,put:16,put:256");
+    assertThat(runs("--workload", "range-s", "--clients", "16", "--conns", "4"))
+        .isEqualTo("range-s:16:4");
+    assertThat(RunSpec.parseList(runs("--workload", "put", "--clients", "1,16,256")))
+        .extracting(RunSpec::clients)
+        .containsExactly(1, 16, 256);
+  }
+
+  @Test
+  void runsStaysTheDefault_andCannotBeMixedWithASweep() {
+    assertThat(runs()).isEqualTo("put:1:1,put:16:16,put:256:16");
+    assertThatThrownBy(() -> runs("--runs", "put:1:1", "--clients", "4"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
