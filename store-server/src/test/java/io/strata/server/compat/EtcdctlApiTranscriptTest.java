@@ -76,6 +76,7 @@ class EtcdctlApiTranscriptTest {
         StoreServer.start(
             ServerConfig.singleMember("default", dir.resolve("member"), client, peer), () -> {})) {
       server.awaitLeader();
+      EtcdctlMemberTranscriptTest.awaitPublished(client);
       String actual = EtcdctlTranscript.run("127.0.0.1:" + client, steps());
       String expected;
       try (var in = getClass().getResourceAsStream(RESOURCE)) {

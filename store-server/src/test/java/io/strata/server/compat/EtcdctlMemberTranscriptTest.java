@@ -2,14 +2,21 @@ package io.strata.server.compat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.strata.api.etcdserverpb.ClusterGrpc;
+import io.strata.api.etcdserverpb.MemberListRequest;
 import io.strata.server.StoreServer;
+import io.strata.server.TestCluster;
 import io.strata.server.TestPorts;
 import io.strata.server.compat.EtcdctlTranscript.Step;
 import io.strata.server.config.ServerConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +52,30 @@ class EtcdctlMemberTranscriptTest {
         Step.of("member", "promote", "1234"));
   }
 
+  /**
+   * A member publishes its client URLs through Raft just after it starts; `member list` shows them
+   * from then on (etcd's members publish theirs likewise before serving).
+   */
+  static void awaitPublished(int clientPort) throws InterruptedException {
+    ManagedChannel channel =
+        ManagedChannelBuilder.forAddress("127.0.0.1", clientPort).usePlaintext().build();
+    try {
+      TestCluster.await(
+          "the member's client URLs in member list",
+          Duration.ofSeconds(30),
+          () ->
+              ClusterGrpc.newBlockingStub(channel)
+                  .withDeadlineAfter(5, TimeUnit.SECONDS)
+                  .memberList(MemberListRequest.getDefaultInstance())
+                  .getMembersList()
+                  .stream()
+                  .allMatch(m -> m.getClientURLsCount() > 0));
+    } finally {
+      channel.shutdownNow();
+      channel.awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
   @Test
   void etcdctl_printsWhatItPrintsAgainstEtcd() throws Exception {
     String recordAgainst = System.getProperty("record.etcd.endpoint");
@@ -59,6 +90,7 @@ class EtcdctlMemberTranscriptTest {
         StoreServer.start(
             ServerConfig.singleMember("default", dir.resolve("member"), client, peer), () -> {})) {
       server.awaitLeader();
+      awaitPublished(client);
       String actual = EtcdctlTranscript.run("127.0.0.1:" + client, steps());
       String expected;
       try (var in = getClass().getResourceAsStream(RESOURCE)) {
