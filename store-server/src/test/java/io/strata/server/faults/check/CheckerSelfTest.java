@@ -157,6 +157,35 @@ class CheckerSelfTest {
     }
   }
 
+  @Test
+  void manyTimeoutsOnOneKey_stayConclusive() {
+    HistoryBuilder h = new HistoryBuilder();
+    for (int i = 0; i < 30; i++) {
+      h.writeUnknown(i, "k", "v" + i, i);
+      h.casUnknown(100 + i, "k", "v" + (i + 1), "w" + i, i);
+    }
+    for (int i = 0; i < 10; i++) {
+      h.read(200, "k", "v" + (3 * i), 1000 + 10 * i, 1005 + 10 * i, 2 + i);
+      h.cas(201, "k", "nope", "x" + i, false, 1001 + 10 * i, 1004 + 10 * i, 2 + i);
+    }
+    Report r = linearizability(h);
+    assertThat(r.violationCount()).isZero();
+    assertThat(r.stats()).doesNotContainKey("linearizability.inconclusive-keys");
+  }
+
+  @Test
+  void staleReadAmongManyTimeouts_isCaught() {
+    HistoryBuilder h = new HistoryBuilder().write(1, "k", "old", 0, 1, 2);
+    for (int i = 0; i < 30; i++) {
+      h.writeUnknown(10 + i, "k", "v" + i, 2 + i);
+    }
+    h.write(1, "k", "new", 100, 101, 40)
+        .read(2, "k", "v7", 102, 103, 40)
+        .read(2, "k", "old", 104, 105, 40);
+    Report r = linearizability(h);
+    assertThat(r.violationCount(LinearizabilityChecker.NAME)).isEqualTo(1);
+  }
+
   @Nested
   class Revisions {
     private Report check(HistoryBuilder h) {

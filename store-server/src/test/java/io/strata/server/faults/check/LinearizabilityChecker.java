@@ -23,10 +23,18 @@ import org.jspecify.annotations.Nullable;
  * operations, register value) pair.
  *
  * <p>Indeterminate operations (timeouts, never completed) may have taken effect at any point after
- * their invocation, or not at all: they return at infinity, so the search may place them anywhere
- * after their call, including after every determinate operation, where they constrain nothing.
- * Failed reads and refused writes took no effect and are dropped; reads whose outcome is unknown
- * return nothing to check and are dropped too.
+ * their invocation, or not at all (the standard treatment: they return at infinity). So they have
+ * no return entry: the search succeeds once every determinate operation is linearized, and an
+ * indeterminate one is linearized only where its effect is needed. Failed reads and refused writes
+ * took no effect and are dropped; reads whose outcome is unknown return nothing to check and are
+ * dropped too.
+ *
+ * <p>Two reductions keep keys with many timeouts tractable without changing the verdict: values
+ * that no read returned and no CAS expected are indistinguishable to every check, so they collapse
+ * into one; an indeterminate operation that would not change the value is never linearized (it
+ * would affect nothing after it); and an indeterminate write never directly follows another
+ * indeterminate operation, whose effect it would hide (any linearization has an equivalent one
+ * without the hidden operation, so the search loses nothing by skipping these).
  */
 public final class LinearizabilityChecker {
   public static final String NAME = "linearizability";
@@ -88,15 +96,20 @@ public final class LinearizabilityChecker {
 
   private record Frame(Entry call, @Nullable String state) {}
 
-  private record CacheKey(BitSet linearized, @Nullable String state) {}
+  private record CacheKey(BitSet linearized, @Nullable String state, boolean lastIndeterminate) {}
 
-  Result checkKey(List<Op> ops) {
+  Result checkKey(List<Op> original) {
+    List<Op> ops = collapseUnobservedValues(original);
     record Timed(long time, boolean call, int id) {}
     List<Timed> times = new ArrayList<>();
+    int determinate = 0;
     for (int i = 0; i < ops.size(); i++) {
       Op op = ops.get(i);
       times.add(new Timed(op.invokeNanos(), true, i));
-      times.add(new Timed(op.indeterminate() ? Long.MAX_VALUE : op.completeNanos(), false, i));
+      if (!op.indeterminate()) {
+        times.add(new Timed(op.completeNanos(), false, i));
+        determinate++;
+      }
     }
     // At equal times calls come first: the operations are then concurrent, the permissive reading.
     times.sort(Comparator.comparingLong(Timed::time).thenComparing(t -> !t.call()));
@@ -123,19 +136,31 @@ public final class LinearizabilityChecker {
     long steps = 0;
     int deepest = 0;
     Op stuckAt = null;
-    while (head.next != null) {
+    int remaining = determinate;
+    while (remaining > 0) {
       if (++steps > budget) {
         return new Result(false, true, "search budget of " + budget + " steps exhausted");
       }
+      if (entry == null) {
+        throw new IllegalStateException("walked past the last return with operations pending");
+      }
       if (entry.op != null) {
         Step s = step(state, entry.op);
-        if (s.ok) {
+        boolean afterIndeterminate = !stack.isEmpty() && stack.peek().call.op.indeterminate();
+        boolean useless =
+            entry.op.indeterminate()
+                && (Objects.equals(s.state, state)
+                    || (afterIndeterminate && entry.op.type() == Op.Type.WRITE));
+        if (s.ok && !useless) {
           BitSet next = (BitSet) linearized.clone();
           next.set(entry.id);
-          if (cache.add(new CacheKey(next, s.state))) {
+          if (cache.add(new CacheKey(next, s.state, entry.op.indeterminate()))) {
             stack.push(new Frame(entry, state));
             state = s.state;
             linearized.set(entry.id);
+            if (!entry.op.indeterminate()) {
+              remaining--;
+            }
             lift(entry);
             entry = head.next;
             continue;
@@ -153,6 +178,9 @@ public final class LinearizabilityChecker {
         Frame f = stack.pop();
         state = f.state;
         linearized.clear(f.call.id);
+        if (!f.call.op.indeterminate()) {
+          remaining++;
+        }
         unlift(f.call);
         entry = f.call.next;
       }
@@ -197,6 +225,52 @@ public final class LinearizabilityChecker {
     };
   }
 
+  /**
+   * Values that no READ returned and no CAS expected behave identically in every check; replacing
+   * them all with one marker shrinks the search space without changing the verdict.
+   */
+  private static List<Op> collapseUnobservedValues(List<Op> ops) {
+    Set<String> observed = new HashSet<>();
+    for (Op op : ops) {
+      if (op.type() == Op.Type.READ && op.result() != null) {
+        observed.add(op.result());
+      }
+      if (op.type() == Op.Type.CAS && op.expected() != null) {
+        observed.add(op.expected());
+      }
+    }
+    List<Op> out = new ArrayList<>(ops.size());
+    for (Op op : ops) {
+      if (op.value() != null && !observed.contains(op.value())) {
+        out.add(
+            new Op(
+                op.id(),
+                op.client(),
+                op.member(),
+                op.type(),
+                op.key(),
+                UNOBSERVED,
+                op.expected(),
+                op.invokeNanos(),
+                op.completeNanos(),
+                op.outcome(),
+                op.result(),
+                op.succeeded(),
+                op.revision(),
+                op.values(),
+                op.error()));
+      } else {
+        out.add(op);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The one value standing for every unobserved one (never a real value: the workload's are "c*").
+   */
+  private static final String UNOBSERVED = "\u0000unobserved";
+
   /** Removes a call and its return from the list (both keep their own links for unlift). */
   private static void lift(Entry call) {
     call.prev.next = call.next;
@@ -204,6 +278,9 @@ public final class LinearizabilityChecker {
       call.next.prev = call.prev;
     }
     Entry ret = call.match;
+    if (ret == null) {
+      return; // an indeterminate operation has no return entry
+    }
     ret.prev.next = ret.next;
     if (ret.next != null) {
       ret.next.prev = ret.prev;
@@ -213,9 +290,11 @@ public final class LinearizabilityChecker {
   /** Puts back what {@link #lift} removed, in reverse order. */
   private static void unlift(Entry call) {
     Entry ret = call.match;
-    ret.prev.next = ret;
-    if (ret.next != null) {
-      ret.next.prev = ret;
+    if (ret != null) {
+      ret.prev.next = ret;
+      if (ret.next != null) {
+        ret.next.prev = ret;
+      }
     }
     call.prev.next = call;
     if (call.next != null) {
