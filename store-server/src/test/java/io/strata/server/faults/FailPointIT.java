@@ -58,7 +58,7 @@ class FailPointIT {
     Member writer = c.members().stream().filter(m -> m != victim).findFirst().orElseThrow();
     c.kill(victim);
     c.launch(victim, List.of(arm(FailPoints.APPLY_AFTER_COMMIT + "=crash@20")));
-    Set<String> acked = putMany(writer, "apply/", 200);
+    Set<Acked> acked = putMany(writer, "apply/", 200);
     TestCluster.await("the armed member to crash", WAIT, () -> !victim.isAlive());
     assertThat(victim.fullLog()).contains("failpoint " + FailPoints.APPLY_AFTER_COMMIT);
     c.restart(victim);
@@ -73,7 +73,7 @@ class FailPointIT {
     c.kill(victim);
     c.launch(victim, List.of(arm(FailPoints.SNAPSHOT_TAKE + "=crash@1")));
     victim.awaitReady();
-    Set<String> acked = putMany(writer, "snap/", 200);
+    Set<Acked> acked = putMany(writer, "snap/", 200);
     TestCluster.await("the armed member to crash", WAIT, () -> !victim.isAlive());
     c.restart(victim);
     acked.addAll(putMany(writer, "snap-after/", 20));
@@ -86,7 +86,7 @@ class FailPointIT {
     Member victim = c.followers(WAIT).get(0);
     Member writer = c.members().stream().filter(m -> m != victim).findFirst().orElseThrow();
     // More revisions than one compaction batch (1000) removes, on few keys so most are garbage.
-    Set<String> acked = putMany(writer, "compact/", 1300);
+    Set<Acked> acked = putMany(writer, "compact/", 1300);
     long revision = c.awaitSameRevision(WAIT);
     c.kill(victim);
     c.launch(victim, List.of(arm(FailPoints.COMPACTION_MID + "=crash@1")));
@@ -101,28 +101,34 @@ class FailPointIT {
     return "-D" + FailPoints.PROPERTY + "=" + spec;
   }
 
+  /** An acknowledged put: the key held the value at the revision the reply reported. */
+  private record Acked(String key, String value, long revision) {}
+
   /** Puts {@code n} values (on 10 keys under {@code prefix}) from 4 threads; returns the acked. */
-  private static Set<String> putMany(Member m, String prefix, int n) throws Exception {
+  private static Set<Acked> putMany(Member m, String prefix, int n) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
-      List<Future<String>> futures = new ArrayList<>();
+      List<Future<Acked>> futures = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         String key = prefix + (i % 10);
         String value = "v" + i;
         futures.add(
             pool.submit(
                 () -> {
-                  m.kv()
-                      .put(
-                          PutRequest.newBuilder()
-                              .setKey(ByteString.copyFromUtf8(key))
-                              .setValue(ByteString.copyFromUtf8(value))
-                              .build());
-                  return key + "=" + value;
+                  long revision =
+                      m.kv()
+                          .put(
+                              PutRequest.newBuilder()
+                                  .setKey(ByteString.copyFromUtf8(key))
+                                  .setValue(ByteString.copyFromUtf8(value))
+                                  .build())
+                          .getHeader()
+                          .getRevision();
+                  return new Acked(key, value, revision);
                 }));
       }
-      Set<String> acked = new HashSet<>();
-      for (Future<String> f : futures) {
+      Set<Acked> acked = new HashSet<>();
+      for (Future<Acked> f : futures) {
         try {
           acked.add(f.get());
         } catch (java.util.concurrent.ExecutionException e) {
@@ -135,8 +141,12 @@ class FailPointIT {
     }
   }
 
-  /** Every member holds the last acknowledged value of each key, and HashKV agrees. */
-  private static void assertAgree(TestCluster c, String prefix, Set<String> acked) {
+  /**
+   * Every member agrees on HashKV, and holds every acknowledged put at its revision (those not
+   * compacted away; a sample, to bound the test's time).
+   */
+  private static void assertAgree(TestCluster c, String prefix, Set<Acked> acked) {
+    assertThat(acked).isNotEmpty();
     long revision = c.awaitSameRevision(WAIT);
     List<Long> hashes = new ArrayList<>();
     List<Long> compacted = new ArrayList<>();
@@ -144,18 +154,30 @@ class FailPointIT {
       HashKVResponse h = m.hashKv(revision);
       hashes.add(Integer.toUnsignedLong(h.getHash()));
       compacted.add(h.getCompactRevision());
-      var kvs =
-          m.kv()
-              .range(
-                  RangeRequest.newBuilder()
-                      .setKey(ByteString.copyFromUtf8(prefix))
-                      .setRangeEnd(ByteString.copyFromUtf8(prefix + "\uffff"))
-                      .build())
-              .getKvsList();
-      assertThat(kvs).as("%s holds keys under %s", m, prefix).isNotEmpty();
     }
     assertThat(hashes).as("HashKV at %d", revision).containsOnly(hashes.get(0));
     assertThat(compacted).containsOnly(compacted.get(0));
-    assertThat(acked).isNotEmpty();
+    List<Acked> sample =
+        acked.stream().filter(a -> a.revision() > compacted.get(0)).limit(100).toList();
+    for (Member m : c.members()) {
+      for (Acked a : sample) {
+        TestCluster.await(
+            m + " to hold " + a,
+            WAIT,
+            () -> {
+              var kvs =
+                  m.kv()
+                      .range(
+                          RangeRequest.newBuilder()
+                              .setKey(ByteString.copyFromUtf8(a.key()))
+                              .setRevision(a.revision())
+                              .build())
+                      .getKvsList();
+              assertThat(kvs).as("%s at revision %d on %s", a.key(), a.revision(), m).hasSize(1);
+              assertThat(kvs.get(0).getValue().toStringUtf8()).isEqualTo(a.value());
+              return true;
+            });
+      }
+    }
   }
 }

@@ -106,7 +106,7 @@ public final class FaultRun {
               r -> {
                 String fp = FAILPOINTS.get(r.nextInt(FAILPOINTS.size()));
                 if (fp.endsWith("@")) {
-                  fp += 1 + r.nextInt(40);
+                  fp += 1 + r.nextInt(15);
                 }
                 return List.of("-D" + FailPoints.PROPERTY + "=" + fp);
               });

@@ -156,9 +156,13 @@ public final class Nemesis {
         note("restart " + victim + " with " + args);
         cluster.kill(victim);
         cluster.launch(victim, args);
+        try {
+          victim.awaitReady();
+        } catch (IllegalStateException e) {
+          // Crashed while catching up: the failpoint was reached before it served clients.
+        }
         // It crashes when it reaches the failpoint (or keeps running if traffic never gets there).
-        long deadline =
-            System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(holdMillis, 4000));
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(holdMillis + 5000);
         while (victim.isAlive() && System.nanoTime() < deadline) {
           LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // polling the process
         }

@@ -17,8 +17,9 @@ import java.util.Set;
 /**
  * The peer links of a {@link TestCluster}: a {@link LinkProxy} per directed pair of members and a
  * hosts file per member that routes its peer connections through its own proxies (see the package
- * doc). Members are indexed 0..n-1 (named m1..mN). Give it to {@link TestCluster#start(String, int,
- * List, TestCluster.PeerRouting)}; close it after the cluster.
+ * doc), plus a fault-free link from each member to itself. Members are indexed 0..n-1 (named
+ * m1..mN). Give it to {@link TestCluster#start(String, int, List, TestCluster.PeerRouting)}; close
+ * it after the cluster.
  */
 public final class PeerNetwork implements TestCluster.PeerRouting, AutoCloseable {
   private final int size;
@@ -52,15 +53,13 @@ public final class PeerNetwork implements TestCluster.PeerRouting, AutoCloseable
     int port = 0;
     try {
       for (int from = 0; from < size; from++) {
-        if (from != to) {
-          // Every proxy of member `to` listens on the same port (on its own address): the one
-          // port `to` advertises.
-          LinkProxy p =
-              new LinkProxy(
-                  "m" + (from + 1) + "->m" + (to + 1), linkAddress(from, to), port, target);
-          port = p.port();
-          links[from][to] = p;
-        }
+        // Every proxy of member `to` listens on the same port (on its own address): the one port
+        // `to` advertises. The member dials itself too (its Ratis client sends admin requests
+        // such as a leadership transfer to its own address), through a link no fault touches.
+        LinkProxy p =
+            new LinkProxy("m" + (from + 1) + "->m" + (to + 1), linkAddress(from, to), port, target);
+        port = p.port();
+        links[from][to] = p;
       }
     } catch (IOException e) {
       close();
@@ -80,8 +79,11 @@ public final class PeerNetwork implements TestCluster.PeerRouting, AutoCloseable
       // No name to add.
     }
     for (int to = 0; to < size; to++) {
-      InetAddress a = to == from ? InetAddress.getLoopbackAddress() : linkAddress(from, to);
-      hosts.append(a.getHostAddress()).append(' ').append(host(to)).append('\n');
+      hosts
+          .append(linkAddress(from, to).getHostAddress())
+          .append(' ')
+          .append(host(to))
+          .append('\n');
     }
     Path file = dir.resolve("hosts-" + member);
     try {
@@ -131,14 +133,24 @@ public final class PeerNetwork implements TestCluster.PeerRouting, AutoCloseable
     return false;
   }
 
-  /** Delay (and jitter) on every link. */
+  /** Delay (and jitter) on every link between two members. */
   public void delayAll(long millis, long jitter) {
-    forEach(l -> l.delay(millis, jitter));
+    forEachPeerLink(l -> l.delay(millis, jitter));
   }
 
-  /** Loss-like stalls on every link. */
+  /** Loss-like stalls on every link between two members. */
   public void lossAll(double probability) {
-    forEach(l -> l.loss(probability));
+    forEachPeerLink(l -> l.loss(probability));
+  }
+
+  private void forEachPeerLink(java.util.function.Consumer<LinkProxy> action) {
+    for (int a = 0; a < size; a++) {
+      for (int b = 0; b < size; b++) {
+        if (a != b && links[a][b] != null) {
+          action.accept(links[a][b]);
+        }
+      }
+    }
   }
 
   /** Every link open, no delay, no loss. */
@@ -159,7 +171,7 @@ public final class PeerNetwork implements TestCluster.PeerRouting, AutoCloseable
   /** Every link exists (each member dialed each other member through its proxy at least once). */
   public List<String> unusedLinks() {
     List<String> out = new ArrayList<>();
-    forEach(
+    forEachPeerLink(
         l -> {
           if (l.acceptedConnections() == 0) {
             out.add(l.name());
