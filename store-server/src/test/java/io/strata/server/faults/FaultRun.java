@@ -130,7 +130,7 @@ public final class FaultRun {
           Files.write(dir.resolve("timeline.txt"), nemesis.timeline(), StandardCharsets.UTF_8);
         }
         finalRead(history, clients);
-        long last = cluster.awaitSameRevision(Duration.ofSeconds(60));
+        long last = awaitQuiescence(cluster);
         GroundTruth truth = groundTruth(cluster, clients, last, report);
         TestCluster.await(
             "every watcher to catch up with revision " + last,
@@ -141,6 +141,7 @@ public final class FaultRun {
             });
         checkHashes(cluster, last, report);
         history.writeJsonLines(dir.resolve("history.jsonl"));
+        writeWatches(dir.resolve("watches.txt"), watchers.logs(), truth);
         check(history.ops(), truth, watchers.logs(), report);
       } catch (AssertionError | RuntimeException e) {
         history.writeJsonLines(dir.resolve("history.jsonl"));
@@ -190,6 +191,51 @@ public final class FaultRun {
           clients.wakeUp();
           return false;
         });
+  }
+
+  /**
+   * Waits until every member reports the same revision and it stays unchanged for {@link #QUIET}. A
+   * write whose client timed out may still be retried inside the member it was sent to and commit
+   * later; the ground truth must include it, so it is taken only once nothing moves.
+   */
+  private static long awaitQuiescence(TestCluster cluster) {
+    long[] last = {-1};
+    long[] since = {System.nanoTime()};
+    TestCluster.await(
+        "the revision to stay unchanged for " + QUIET,
+        Duration.ofMinutes(3),
+        () -> {
+          long r = cluster.awaitSameRevision(Duration.ofSeconds(60));
+          if (r != last[0]) {
+            last[0] = r;
+            since[0] = System.nanoTime();
+          }
+          return System.nanoTime() - since[0] >= QUIET.toNanos();
+        });
+    return last[0];
+  }
+
+  private static final Duration QUIET = Duration.ofSeconds(10);
+
+  /** Every watcher's events and the committed events, for reading a watch violation. */
+  private static void writeWatches(Path file, List<WatchChecker.WatchLog> logs, GroundTruth truth)
+      throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (WatchChecker.WatchLog w : logs) {
+      lines.add(
+          "# "
+              + w.id()
+              + " prefix="
+              + w.prefix()
+              + " from="
+              + w.startRevision()
+              + " reconnects="
+              + w.reconnects());
+      w.received().forEach(e -> lines.add(e.toString()));
+    }
+    lines.add("# committed");
+    truth.events().forEach(e -> lines.add(e.toString()));
+    Files.write(file, lines, StandardCharsets.UTF_8);
   }
 
   private static long lastRevision(GroundTruth truth, String prefix) {

@@ -324,6 +324,26 @@ class CheckerSelfTest {
     }
 
     @Test
+    void duplicatedLastEvent_isCaught() {
+      List<Event> got = exact();
+      got.add(got.get(got.size() - 1));
+      assertThat(check(got).violations(WatchChecker.NAME))
+          .singleElement()
+          .asString()
+          .contains("duplicated event at the end");
+    }
+
+    @Test
+    void eventBeyondTheCommittedHistory_isCaught() {
+      List<Event> got = exact();
+      got.add(Event.put(7, "w/d", "4", 7));
+      assertThat(check(got).violations(WatchChecker.NAME))
+          .singleElement()
+          .asString()
+          .contains("beyond the committed history");
+    }
+
+    @Test
     void skippedEvent_isCaught() {
       List<Event> got = exact();
       got.remove(1);

@@ -58,11 +58,12 @@ public final class WatchChecker {
         report.violation(
             NAME, who + ": " + kind + " at position " + i + ": expected " + e + ", got " + g);
       } else if (got.size() > expected.size()) {
-        report.violation(
-            NAME,
-            who
-                + ": event nobody committed (or duplicated) at the end: "
-                + got.get(expected.size()));
+        Event extra = got.get(expected.size());
+        String kind =
+            got.subList(0, expected.size()).stream().anyMatch(extra::sameAs)
+                ? "duplicated event at the end: "
+                : "event beyond the committed history: ";
+        report.violation(NAME, who + ": " + kind + extra);
       } else if (got.size() < expected.size()) {
         report.violation(
             NAME,
