@@ -392,8 +392,8 @@ public final class FaultRun {
     return Path.of(System.getProperty("basedir", "."), "target", "fault-runs", name);
   }
 
+  /** Empties a run's directory, so what is left there afterwards is from this run only. */
   static void deleteQuietly(Path p) throws IOException {
-    // Kept for symmetry with the cluster logs: runs overwrite their own directory.
     if (Files.exists(p)) {
       try (var walk = Files.walk(p)) {
         for (Path x : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {

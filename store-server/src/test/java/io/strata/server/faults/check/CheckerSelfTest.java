@@ -128,6 +128,30 @@ class CheckerSelfTest {
     }
 
     @Test
+    void deletes_pass() {
+      Report r =
+          linearizability(
+              new HistoryBuilder()
+                  .write(1, "k", "a", 0, 1, 2)
+                  .delete(1, "k", true, 2, 3, 3)
+                  .read(2, "k", null, 4, 5, 3)
+                  .delete(2, "k", false, 6, 7, 3)
+                  .cas(1, "k", null, "b", true, 8, 9, 4));
+      assertThat(r.violationCount()).isZero();
+    }
+
+    @Test
+    void readOfADeletedValue_isCaught() {
+      Report r =
+          linearizability(
+              new HistoryBuilder()
+                  .write(1, "k", "a", 0, 1, 2)
+                  .delete(1, "k", true, 2, 3, 3)
+                  .read(2, "k", "a", 4, 5, 3));
+      assertThat(r.violationCount(LinearizabilityChecker.NAME)).isEqualTo(1);
+    }
+
+    @Test
     void keysAreCheckedIndependently() {
       Report r =
           linearizability(
@@ -256,6 +280,8 @@ class CheckerSelfTest {
                   .read(2, "k", "a", 1, 2, 2)
                   .read(2, "k", "b", 3, 4, 4)
                   .read(2, "k", null, 8, 9, 5)
+                  .delete(4, "k", true, 6, 7, 5)
+                  .delete(4, "k", false, 8, 9, 5)
                   .cas(3, "k", "b", "c", false, 8, 9, 5));
       assertThat(r.violationCount()).as(r.toString()).isZero();
     }
@@ -263,6 +289,12 @@ class CheckerSelfTest {
     @Test
     void acknowledgedWriteMissingFromTheHistory_isCaught() {
       Report r = check(writers().write(2, "k", "lost", 8, 9, 6));
+      assertThat(r.violationCount(ResultChecker.LOST)).isEqualTo(1);
+    }
+
+    @Test
+    void acknowledgedDeleteMissingFromTheHistory_isCaught() {
+      Report r = check(writers().delete(2, "k", true, 3, 4, 4));
       assertThat(r.violationCount(ResultChecker.LOST)).isEqualTo(1);
     }
 

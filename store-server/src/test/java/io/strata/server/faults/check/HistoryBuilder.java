@@ -48,6 +48,17 @@ final class HistoryBuilder {
         client, Op.Type.CAS, key, value, expected, from, 0, Op.Outcome.UNKNOWN, null, false, 0);
   }
 
+  HistoryBuilder delete(
+      int client, String key, boolean deleted, long from, long to, long revision) {
+    return add(
+        client, Op.Type.DELETE, key, null, null, from, to, Op.Outcome.OK, null, deleted, revision);
+  }
+
+  HistoryBuilder deleteUnknown(int client, String key, long from) {
+    return add(
+        client, Op.Type.DELETE, key, null, null, from, 0, Op.Outcome.UNKNOWN, null, false, 0);
+  }
+
   HistoryBuilder lock(
       int client, String name, String holderKey, long from, long to, long revision) {
     return add(

@@ -15,12 +15,12 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Linearizability of single-key registers (READ, WRITE, CAS), checked per key: a key's operations
- * touch no other key, so the whole history is linearizable iff every key's is (locality). Each key
- * is searched with the Wing-Gong algorithm as improved by Lowe: walk the operations in real-time
- * order, tentatively linearize a pending call whose effect the register model accepts, backtrack
- * when a return is reached that was not linearized, and never revisit a (set of linearized
- * operations, register value) pair.
+ * Linearizability of single-key registers (READ, WRITE, CAS, DELETE), checked per key: a key's
+ * operations touch no other key, so the whole history is linearizable iff every key's is
+ * (locality). Each key is searched with the Wing-Gong algorithm as improved by Lowe: walk the
+ * operations in real-time order, tentatively linearize a pending call whose effect the register
+ * model accepts, backtrack when a return is reached that was not linearized, and never revisit a
+ * (set of linearized operations, register value) pair.
  *
  * <p>Indeterminate operations (timeouts, never completed) may have taken effect at any point after
  * their invocation, or not at all (the standard treatment: they return at infinity). So they have
@@ -72,7 +72,7 @@ public final class LinearizabilityChecker {
   private static boolean relevant(Op op) {
     return switch (op.type()) {
       case READ -> op.outcome() == Op.Outcome.OK;
-      case WRITE, CAS -> op.outcome() != Op.Outcome.FAILED;
+      case WRITE, CAS, DELETE -> op.outcome() != Op.Outcome.FAILED;
       default -> false;
     };
   }
@@ -214,6 +214,7 @@ public final class LinearizabilityChecker {
     return switch (op.type()) {
       case READ -> new Step(Objects.equals(state, op.result()), state);
       case WRITE -> new Step(true, op.value());
+      case DELETE -> new Step(op.indeterminate() || (state != null) == op.succeeded(), null);
       case CAS -> {
         boolean matches = Objects.equals(state, op.expected());
         if (op.indeterminate()) {

@@ -43,7 +43,14 @@ class LinearizabilityCheckerCrossTest {
       long to = from + 1 + random.nextInt(8);
       boolean unknown = random.nextInt(4) == 0;
       String v = VALUES[random.nextInt(VALUES.length)];
-      switch (random.nextInt(3)) {
+      switch (random.nextInt(4)) {
+        case 3 -> {
+          if (unknown) {
+            h.deleteUnknown(i, "k", from);
+          } else {
+            h.delete(i, "k", random.nextBoolean(), from, to, 1);
+          }
+        }
         case 0 -> h.read(i, "k", random.nextInt(4) == 0 ? null : v, from, to, 1);
         case 1 -> {
           if (unknown) {
@@ -92,6 +99,10 @@ class LinearizabilityCheckerCrossTest {
         case WRITE -> {
           ok = true;
           next = op.value();
+        }
+        case DELETE -> {
+          ok = op.indeterminate() || (state != null) == op.succeeded();
+          next = null;
         }
         default -> {
           boolean matches = Objects.equals(state, op.expected());

@@ -17,7 +17,9 @@ import java.util.SortedMap;
  *
  * <ul>
  *   <li>no acknowledged write lost: an acknowledged put (WRITE, SET_ADD, successful CAS or txn) is
- *       in the history as a put of that key and value at exactly the reply's revision;
+ *       in the history as a put of that key and value at exactly the reply's revision, an
+ *       acknowledged delete that deleted something as a delete at its revision (one that deleted
+ *       nothing: the key was absent there);
  *   <li>a conditional write's compare held (succeeded) or failed (not succeeded) against the state
  *       right before (or at) that revision;
  *   <li>a READ returned the key's value at its revision; a SET_READ or LIST returned exactly the
@@ -50,6 +52,23 @@ public final class ResultChecker {
       report.stat("result.checked-ops", 1);
       switch (op.type()) {
         case WRITE, SET_ADD -> checkPut(op, truth, report);
+        case DELETE -> {
+          boolean deletedThere =
+              truth.events().stream()
+                  .anyMatch(
+                      e -> e.delete() && e.revision() == op.revision() && e.key().equals(op.key()));
+          boolean existedAt = truth.stateAt(op.key(), op.revision()).isPresent();
+          if (op.succeeded() ? !deletedThere : existedAt) {
+            report.violation(
+                op.succeeded() ? LOST : STALE,
+                (op.succeeded()
+                        ? "acknowledged delete missing from the history at revision "
+                        : "deleted nothing though the key existed at revision ")
+                    + op.revision()
+                    + ": "
+                    + op.describe());
+          }
+        }
         case CAS -> checkConditional(op, truth, report, casHeld(op, truth));
         case TXN_CREATE, TXN_UPDATE -> checkConditional(op, truth, report, txnHeld(op, truth));
         case READ -> {

@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param value the value written (WRITE, CAS new value, SET_ADD element, TXN_* new value)
  * @param expected the value a CAS expects, or a TXN_UPDATE's expected mod revision (decimal)
  * @param result what a READ returned ({@code null} when the key was absent); a LOCK's key
- * @param succeeded whether a CAS or conditional txn applied its writes
+ * @param succeeded whether a CAS or conditional txn applied its writes; whether a DELETE deleted
  * @param revision the response header revision (the store revision the reply reflects)
  * @param values a SET_READ's or LIST's elements, or a LIST's "key=value@modRevision" entries
  * @param error the error text for FAILED and UNKNOWN outcomes
@@ -47,6 +47,8 @@ public record Op(
     WRITE,
     /** Txn: if value(key) == expected then put value. */
     CAS,
+    /** DeleteRange of one key ({@code succeeded}: it deleted something). */
+    DELETE,
     /** Append-only set: put a new key under the set prefix. */
     SET_ADD,
     /** Append-only set: linearizable range over the set prefix. */
@@ -79,7 +81,7 @@ public record Op(
   public boolean mayHaveWritten() {
     boolean write =
         switch (type) {
-          case WRITE, CAS, SET_ADD, TXN_CREATE, TXN_UPDATE, LOCK, UNLOCK -> true;
+          case WRITE, CAS, DELETE, SET_ADD, TXN_CREATE, TXN_UPDATE, LOCK, UNLOCK -> true;
           default -> false;
         };
     return write && outcome != Outcome.FAILED;
@@ -106,7 +108,10 @@ public record Op(
       if (type == Type.READ || type == Type.LOCK) {
         sb.append(" result=").append(result);
       }
-      if (type == Type.CAS || type == Type.TXN_CREATE || type == Type.TXN_UPDATE) {
+      if (type == Type.CAS
+          || type == Type.DELETE
+          || type == Type.TXN_CREATE
+          || type == Type.TXN_UPDATE) {
         sb.append(succeeded ? " succeeded" : " not-succeeded");
       }
       sb.append(" rev=").append(revision);

@@ -226,6 +226,7 @@ public final class Nemesis {
           .withDeadlineAfter(10, TimeUnit.SECONDS)
           .moveLeader(MoveLeaderRequest.newBuilder().setTargetID(id).build());
       note("leader moved to " + target);
+      report.stat("nemesis.transfer-leader-done", 1);
     } catch (RuntimeException e) {
       note("move leader failed: " + e.getMessage());
     }

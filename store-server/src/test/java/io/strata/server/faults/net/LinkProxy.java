@@ -38,6 +38,11 @@ import org.slf4j.LoggerFactory;
 public final class LinkProxy implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LinkProxy.class);
   private static final byte[] CLOSE = new byte[0];
+
+  /**
+   * {@code -Dstrata.faults.trace-proxy=true} logs every forwarded chunk (at WARN, which the test
+   * JVM's logger shows), for debugging the proxy itself.
+   */
   private static final boolean TRACE = Boolean.getBoolean("strata.faults.trace-proxy");
 
   private final String name;

@@ -2,6 +2,8 @@ package io.strata.server.faults.workload;
 
 import io.grpc.StatusRuntimeException;
 import io.strata.api.etcdserverpb.Compare;
+import io.strata.api.etcdserverpb.DeleteRangeRequest;
+import io.strata.api.etcdserverpb.DeleteRangeResponse;
 import io.strata.api.etcdserverpb.PutRequest;
 import io.strata.api.etcdserverpb.PutResponse;
 import io.strata.api.etcdserverpb.RangeRequest;
@@ -18,10 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Single-key registers: linearizable reads, puts and compare-and-set txns (value == expected, or
- * version == 0 for "absent") on a few keys at a time. Every value written is unique, so a read pins
- * down which write it saw. The key set moves on every {@code keyLifetimeMillis} so each key's
- * history stays small enough for an exhaustive linearizability search.
+ * Single-key registers: linearizable reads, puts, deletes and compare-and-set txns (value ==
+ * expected, or version == 0 for "absent") on a few keys at a time. Every value written is unique,
+ * so a read pins down which write it saw. The key set moves on every {@code keyLifetimeMillis} so
+ * each key's history stays small enough for an exhaustive linearizability search.
  */
 public final class RegisterWorkload extends Workload {
   public static final String PREFIX = "reg/";
@@ -62,6 +64,21 @@ public final class RegisterWorkload extends Workload {
         return true;
       } catch (StatusRuntimeException e) {
         call.failed(Clients.describe(e)); // a read that failed changed nothing
+        return false;
+      }
+    }
+    if (dice == 4) {
+      History.Call call = history.invoke(client, m, Op.Type.DELETE, key, null, null);
+      try {
+        DeleteRangeResponse r =
+            clients
+                .kv(member)
+                .deleteRange(DeleteRangeRequest.newBuilder().setKey(Clients.bytes(key)).build());
+        call.ok(null, r.getDeleted() > 0, r.getHeader().getRevision(), java.util.List.of());
+        remember(client, key, null);
+        return true;
+      } catch (StatusRuntimeException e) {
+        call.unknown(Clients.describe(e));
         return false;
       }
     }

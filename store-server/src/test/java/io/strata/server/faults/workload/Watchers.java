@@ -44,7 +44,10 @@ public final class Watchers implements AutoCloseable {
     watchers.forEach(Watcher::connect);
   }
 
-  /** The highest revision every watcher whose prefix saw events up to {@code revision} reached. */
+  /**
+   * Whether every watcher received events up to the last committed revision on its prefix ({@code
+   * lastRevisionForPrefix}).
+   */
   public boolean caughtUp(java.util.function.Function<String, Long> lastRevisionForPrefix) {
     for (Watcher w : watchers) {
       if (w.lastRevision() < lastRevisionForPrefix.apply(w.prefix)) {
