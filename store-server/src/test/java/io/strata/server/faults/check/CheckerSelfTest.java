@@ -311,6 +311,32 @@ class CheckerSelfTest {
     }
 
     @Test
+    void exceptionEscapingTheServer_isCaught() {
+      List<Op> ops = new ArrayList<>(writers().build());
+      ops.add(
+          new Op(
+              99,
+              2,
+              "m1",
+              Op.Type.WRITE,
+              "k",
+              "y",
+              null,
+              8,
+              9,
+              Op.Outcome.UNKNOWN,
+              null,
+              false,
+              0,
+              List.of(),
+              "UNKNOWN: " + ResultChecker.ESCAPED_TEXT));
+      Report r = new Report();
+      new ResultChecker(List.of()).check(ops, truth, r);
+      assertThat(r.violationCount(ResultChecker.ESCAPED)).isEqualTo(1);
+      assertThat(check(writers()).violationCount(ResultChecker.ESCAPED)).isZero();
+    }
+
+    @Test
     void putNobodyIssued_isCaught() {
       Report r = check(new HistoryBuilder().write(1, "k", "a", 0, 1, 2));
       assertThat(r.violations(ResultChecker.PHANTOM))

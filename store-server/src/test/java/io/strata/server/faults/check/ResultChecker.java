@@ -26,13 +26,19 @@ import java.util.SortedMap;
  *       live keys of its prefix at its revision (a LIST: the first {@code limit} of them at the
  *       revision it asked for);
  *   <li>no phantom write: every put in the history carries a value some client tried to write to
- *       that key (keys under {@code ignoredPrefixes}, written by the server itself, are skipped).
+ *       that key (keys under {@code ignoredPrefixes}, written by the server itself, are skipped);
+ *   <li>no error is grpc-java's answer to an exception escaping a service (the requests are
+ *       well-formed, so every error must be one of etcd's).
  * </ul>
  */
 public final class ResultChecker {
   public static final String LOST = "lost-write";
   public static final String STALE = "result-vs-history";
   public static final String PHANTOM = "phantom-write";
+  public static final String ESCAPED = "escaped-exception";
+
+  /** What grpc-java answers when an exception escapes a service method. */
+  static final String ESCAPED_TEXT = "Application error processing RPC";
 
   private final List<String> ignoredPrefixes;
 
@@ -45,6 +51,10 @@ public final class ResultChecker {
     for (Op op : history) {
       if (op.value() != null && op.mayHaveWritten()) {
         attempted.add(op.key() + "=" + op.value());
+      }
+      if (op.error() != null && op.error().contains(ESCAPED_TEXT)) {
+        // The harness sends only well-formed requests: every error must be etcd's own.
+        report.violation(ESCAPED, "an exception escaped the server: " + op.describe());
       }
       if (op.outcome() != Op.Outcome.OK) {
         continue;
