@@ -42,9 +42,13 @@ import org.jspecify.annotations.Nullable;
  * lives in a temporary directory deleted by {@link #close}.
  *
  * <p>Fault hooks: {@link #kill} (SIGKILL, no shutdown hook runs), {@link #stop} (SIGTERM, the
- * member closes cleanly) and {@link #restart} (same flags, same ports, same data). Clients get
- * plaintext gRPC channels per member; a member's channel is replaced when it restarts so no
- * reconnect backoff delays the test.
+ * member closes cleanly), {@link #restart} (same flags, same ports, same data; optionally with
+ * extra JVM arguments for that launch only, e.g. to arm a failpoint), {@link #pause} and {@link
+ * #resume} (SIGSTOP and SIGCONT). A {@link PeerRouting} given to {@link #start(String, int, List,
+ * PeerRouting)} decides the peer address each member advertises and the JVM arguments of each
+ * member, which is how the fault harness puts its proxies on the peer links. Clients get plaintext
+ * gRPC channels per member; a member's channel is replaced when it restarts so no reconnect backoff
+ * delays the test.
  */
 public final class TestCluster implements AutoCloseable {
   /** What a member logs once its gRPC server accepts requests. */
@@ -74,7 +78,42 @@ public final class TestCluster implements AutoCloseable {
 
   private final List<String> clusterEntries = new ArrayList<>();
 
+  /**
+   * How members reach each other's peer ports. By default each member advertises the loopback
+   * address it listens on, so peers dial it directly.
+   */
+  public interface PeerRouting {
+    /** Direct loopback links, no extra JVM arguments. */
+    PeerRouting DIRECT =
+        new PeerRouting() {
+          @Override
+          public String advertisePeerUrl(String member, int index, int listenPort) {
+            return url(listenPort);
+          }
+
+          @Override
+          public List<String> jvmArgs(String member, int index) {
+            return List.of();
+          }
+        };
+
+    /**
+     * The peer URL member {@code index} (0-based, named {@code member}) advertises in {@code
+     * --initial-cluster} and {@code --initial-advertise-peer-urls}; it listens on {@code
+     * listenPort} on 127.0.0.1.
+     */
+    String advertisePeerUrl(String member, int index, int listenPort);
+
+    /** JVM arguments for every launch of the member. */
+    List<String> jvmArgs(String member, int index);
+  }
+
   private TestCluster(String name, int size, List<String> extraFlags) throws IOException {
+    this(name, size, extraFlags, PeerRouting.DIRECT);
+  }
+
+  private TestCluster(String name, int size, List<String> extraFlags, PeerRouting routing)
+      throws IOException {
     root = Files.createTempDirectory("strata-cluster-");
     logDir = Path.of(System.getProperty("basedir", "."), "target", "cluster-logs", name);
     deleteRecursively(logDir);
@@ -83,9 +122,13 @@ public final class TestCluster implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(cleanupOnExit);
     token = "strata-it-" + UUID.randomUUID();
     List<int[]> ports = freePorts(size);
+    List<String> advertised =
+        IntStream.range(0, size)
+            .mapToObj(i -> routing.advertisePeerUrl("m" + (i + 1), i, ports.get(i)[1]))
+            .toList();
     String initialCluster =
         IntStream.range(0, size)
-            .mapToObj(i -> "m" + (i + 1) + "=" + url(ports.get(i)[1]))
+            .mapToObj(i -> "m" + (i + 1) + "=" + advertised.get(i))
             .collect(Collectors.joining(","));
     clusterEntries.addAll(List.of(initialCluster.split(",")));
     for (int i = 0; i < size; i++) {
@@ -100,11 +143,13 @@ public final class TestCluster implements AutoCloseable {
               "--listen-client-urls", url(client),
               "--advertise-client-urls", url(client),
               "--listen-peer-urls", url(peer),
-              "--initial-advertise-peer-urls", url(peer),
+              "--initial-advertise-peer-urls", advertised.get(i),
               "--initial-cluster", initialCluster,
               "--initial-cluster-token", token));
       flags.addAll(extraFlags);
-      members.add(new Member(member, client, flags, logDir.resolve(member + ".log")));
+      members.add(
+          new Member(
+              member, client, flags, routing.jvmArgs(member, i), logDir.resolve(member + ".log")));
     }
   }
 
@@ -123,7 +168,15 @@ public final class TestCluster implements AutoCloseable {
    */
   public static TestCluster start(String name, int size, List<String> extraFlags)
       throws IOException {
-    TestCluster cluster = new TestCluster(name, size, extraFlags);
+    return start(name, size, extraFlags, PeerRouting.DIRECT);
+  }
+
+  /**
+   * As {@link #start(String, int, List)}, with members reaching each other through {@code routing}.
+   */
+  public static TestCluster start(
+      String name, int size, List<String> extraFlags, PeerRouting routing) throws IOException {
+    TestCluster cluster = new TestCluster(name, size, extraFlags, routing);
     try {
       cluster.startAll();
     } catch (RuntimeException | Error e) {
@@ -169,7 +222,7 @@ public final class TestCluster implements AutoCloseable {
   /** Starts every stopped member at once, then waits until each serves clients. */
   public void startAll() {
     List<Member> starting = members.stream().filter(m -> !m.isAlive()).toList();
-    starting.forEach(Member::launch);
+    starting.forEach(m -> m.launch(List.of()));
     starting.forEach(Member::awaitReady);
   }
 
@@ -205,15 +258,43 @@ public final class TestCluster implements AutoCloseable {
             "--initial-cluster-state", "existing",
             "--initial-cluster-token", token));
     flags.addAll(extraFlags);
-    Member m = new Member(name, ports[0], flags, logDir.resolve(name + ".log"));
+    Member m = new Member(name, ports[0], flags, List.of(), logDir.resolve(name + ".log"));
     members.add(m);
     return m;
   }
 
   /** Starts a stopped or killed member again with the same flags and data, waits until ready. */
   public void restart(Member m) {
-    m.launch();
+    restart(m, List.of());
+  }
+
+  /**
+   * As {@link #restart(Member)}, with {@code extraJvmArgs} for this launch only (later restarts go
+   * without them), for example a system property that arms a failpoint.
+   */
+  public void restart(Member m, List<String> extraJvmArgs) {
+    m.launch(extraJvmArgs);
     m.awaitReady();
+  }
+
+  /**
+   * Launches a stopped or killed member without waiting until it is ready (it may crash on a
+   * failpoint during recovery); {@link Member#awaitReady} waits.
+   */
+  public void launch(Member m, List<String> extraJvmArgs) {
+    m.launch(extraJvmArgs);
+  }
+
+  /** SIGSTOP: the member freezes mid-flight, sockets open; it is not running until resumed. */
+  public void pause(Member m) {
+    m.sendSignal("STOP");
+    m.paused = true;
+  }
+
+  /** SIGCONT for a paused member. */
+  public void resume(Member m) {
+    m.sendSignal("CONT");
+    m.paused = false;
   }
 
   public void killAll() {
@@ -283,19 +364,23 @@ public final class TestCluster implements AutoCloseable {
     private final String name;
     private final int clientPort;
     private final List<String> flags;
+    private final List<String> jvmArgs;
     private final Path log;
     private volatile @Nullable Process process;
     private volatile @Nullable ManagedChannel channel;
     private volatile boolean ready;
+    private volatile boolean paused;
     private volatile long logOffsetAtStart;
 
     /** Per searched text, how far the log was already searched (see {@link #loggedSinceStart}). */
     private final Map<String, Long> searched = new ConcurrentHashMap<>();
 
-    private Member(String name, int clientPort, List<String> flags, Path log) {
+    private Member(
+        String name, int clientPort, List<String> flags, List<String> jvmArgs, Path log) {
       this.name = name;
       this.clientPort = clientPort;
       this.flags = List.copyOf(flags);
+      this.jvmArgs = List.copyOf(jvmArgs);
       this.log = log;
     }
 
@@ -321,13 +406,14 @@ public final class TestCluster implements AutoCloseable {
       return flags.get(i + 1);
     }
 
-    /** Started, serving clients, and not killed or stopped since. */
+    /** Started, serving clients, and not killed, stopped or paused since. */
     public boolean isRunning() {
       Process p = process;
-      return ready && p != null && p.isAlive();
+      return ready && !paused && p != null && p.isAlive();
     }
 
-    private boolean isAlive() {
+    /** The process exists (it may be paused, starting, or not yet ready). */
+    public boolean isAlive() {
       Process p = process;
       return p != null && p.isAlive();
     }
@@ -416,12 +502,37 @@ public final class TestCluster implements AutoCloseable {
       }
     }
 
-    private synchronized void launch() {
+    /** The member's client port on 127.0.0.1. */
+    public int clientPort() {
+      return clientPort;
+    }
+
+    private void sendSignal(String signal) {
+      Process p = process;
+      if (p == null || !p.isAlive()) {
+        throw new IllegalStateException(name + " is not running");
+      }
+      try {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start();
+        if (!kill.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+            || kill.exitValue() != 0) {
+          throw new IllegalStateException("kill -" + signal + " " + name + " failed");
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while signalling " + name, e);
+      }
+    }
+
+    private synchronized void launch(List<String> launchJvmArgs) {
       Process running = process;
       if (running != null && running.isAlive()) {
         throw new IllegalStateException(name + " is already running");
       }
       ready = false;
+      paused = false;
       closeChannel();
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -449,6 +560,8 @@ public final class TestCluster implements AutoCloseable {
       if (!extra.isEmpty()) {
         command.addAll(List.of(extra.split("\\s+")));
       }
+      command.addAll(jvmArgs);
+      command.addAll(launchJvmArgs);
       command.add(StoreServerMain.class.getName());
       command.addAll(flags);
       try {
@@ -475,7 +588,8 @@ public final class TestCluster implements AutoCloseable {
       return root.resolve("tmp-" + name);
     }
 
-    private void awaitReady() {
+    /** Waits until the member logged that it serves clients since its last launch. */
+    public void awaitReady() {
       await(
           name + " to log '" + READY + "' (see " + log + ")",
           START_TIMEOUT,
@@ -511,6 +625,7 @@ public final class TestCluster implements AutoCloseable {
         throw new IllegalStateException(name + " is not running");
       }
       ready = false;
+      paused = false;
       if (forcibly) {
         p.destroyForcibly();
       } else {
@@ -603,7 +718,7 @@ public final class TestCluster implements AutoCloseable {
     return String.join("\n", List.of(lines).subList(Math.max(0, lines.length - 40), lines.length));
   }
 
-  private static String url(int port) {
+  static String url(int port) {
     return "http://127.0.0.1:" + port;
   }
 

@@ -4,6 +4,7 @@ import io.strata.core.backend.Backend;
 import io.strata.core.backend.KeyIterator;
 import io.strata.core.backend.ReadView;
 import io.strata.core.backend.WriteBatch;
+import io.strata.core.failpoint.FailPoints;
 import io.strata.core.schema.ColumnFamilies;
 import io.strata.core.schema.MetaKeys;
 import io.strata.core.schema.RevisionKeys;
@@ -172,6 +173,7 @@ final class Compactor implements AutoCloseable {
         next = revisions.valid() ? revisions.key() : null;
         if (batch.count() > 0) {
           backend.write(batch);
+          FailPoints.inject(FailPoints.COMPACTION_MID);
         }
       }
     }

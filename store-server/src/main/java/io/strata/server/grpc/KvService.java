@@ -63,14 +63,18 @@ public final class KvService extends KVGrpc.KVImplBase {
 
   @Override
   public void put(PutRequest request, StreamObserver<PutResponse> out) {
+    boolean over;
     try {
       checkSize(request.getSerializedSize());
       TxnChecks.checkPut(ProtoMapper.put(request));
+      // Inside the try: the quota check reads the store, which is closed while a snapshot is
+      // installed; escaping, that reached the client as UNKNOWN instead of etcd's error.
+      over = overQuota(request.getSerializedSize());
     } catch (RuntimeException e) {
       out.onError(EtcdErrors.toStatus(e));
       return;
     }
-    if (overQuota(request.getSerializedSize())) {
+    if (over) {
       raiseNoSpace(out);
       return;
     }
@@ -105,14 +109,16 @@ public final class KvService extends KVGrpc.KVImplBase {
 
   @Override
   public void txn(TxnRequest request, StreamObserver<TxnResponse> out) {
+    boolean over;
     try {
       checkSize(request.getSerializedSize());
       TxnChecks.checkTxn(ProtoMapper.txn(request), maxTxnOps);
+      over = hasPut(request) && overQuota(request.getSerializedSize()); // may read a closed store
     } catch (RuntimeException e) {
       out.onError(EtcdErrors.toStatus(e));
       return;
     }
-    if (hasPut(request) && overQuota(request.getSerializedSize())) {
+    if (over) {
       raiseNoSpace(out);
       return;
     }

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.strata.core.backend.BackendConfig;
 import io.strata.core.backend.rocksdb.RocksBackend;
+import io.strata.core.failpoint.FailPoints;
 import io.strata.core.kv.AppliedIndex;
 import io.strata.core.kv.Event;
 import io.strata.core.lease.Lessor;
@@ -242,6 +243,7 @@ public final class KvStateMachine extends BaseStateMachine {
       fatal.run();
       throw e;
     }
+    FailPoints.inject(FailPoints.APPLY_AFTER_COMMIT);
     long took = System.nanoTime() - started;
     applyDuration.record(took, java.util.concurrent.TimeUnit.NANOSECONDS);
     if (took > SLOW_APPLY_NANOS) {
@@ -368,6 +370,7 @@ public final class KvStateMachine extends BaseStateMachine {
     if (!Files.exists(target)) {
       Path tmp = snapshots.tempPathFor(last);
       store().checkpoint(tmp);
+      FailPoints.inject(FailPoints.SNAPSHOT_TAKE);
       Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       snapshots.refresh();
       LOG.atInfo()
@@ -408,6 +411,7 @@ public final class KvStateMachine extends BaseStateMachine {
     if (old != null) {
       old.close();
     }
+    FailPoints.inject(FailPoints.SNAPSHOT_INSTALL);
     restoreFrom(snapshots.latestDir());
     MvccStore opened = open();
     setLastAppliedTermIndex(snapshot.getTermIndex());

@@ -346,13 +346,17 @@ public final class RaftNode implements AutoCloseable {
     return reply
         .thenCompose(
             r -> {
-              if (r.getNotLeaderException() != null
-                  || r.getException()
-                      instanceof org.apache.ratis.protocol.exceptions.LeaderNotReadyException) {
-                // Leadership moved between the check and the submit, or this new leader has not
-                // committed its first entry yet: the client finds the leader and retries.
+              if (r.getException()
+                  instanceof org.apache.ratis.protocol.exceptions.LeaderNotReadyException) {
+                // This new leader has not committed its first entry yet and refused the request
+                // before appending it: send it on through the client, which finds the leader.
                 return forward(message);
               }
+              // A NotLeaderException is NOT resent: Ratis also answers it to requests a leader had
+              // already appended when it stepped down, and the next leader may commit those
+              // entries. Resending under a new call id applied such a command twice (a delete
+              // that reported "deleted 0" after deleting the key; a CAS reported failed after it
+              // succeeded). The client gets etcd's "leader changed", outcome unknown, and retries.
               return CompletableFuture.completedFuture(r);
             })
         .thenCompose(this::appliedHere)
