@@ -56,7 +56,21 @@ class DuplicateApplyOnStepDownIT {
           });
       Member next = c.members().stream().filter(m -> m != slow).findFirst().orElseThrow();
       // Written through another member, so the slow leader's reply path is not involved.
-      next.kv().put(PutRequest.newBuilder().setKey(bytes("dup/k")).setValue(bytes("v")).build());
+      // The leader applies every entry 4 s late, so this setup write may time out on its way:
+      // retry it until it is acknowledged (the same key and value, so a repeat changes nothing
+      // the test looks at).
+      TestCluster.await(
+          "the setup write acknowledged",
+          WAIT,
+          () -> {
+            try {
+              next.kv()
+                  .put(PutRequest.newBuilder().setKey(bytes("dup/k")).setValue(bytes("v")).build());
+              return true;
+            } catch (io.grpc.StatusRuntimeException e) {
+              return false;
+            }
+          });
 
       CompletableFuture<DeleteRangeResponse> delete =
           CompletableFuture.supplyAsync(
