@@ -76,5 +76,26 @@ public final class SnapshotFallbackRpcType implements RpcType {
       // the purged entry.
       return latest != null && latest.getIndex() >= next ? latest : null;
     }
+
+    /**
+     * Sends nothing, instead of failing, when the follower's next entry has been purged: a
+     * follower's INCONSISTENCY reply can move its next index below the log's start between {@link
+     * #shouldInstallSnapshot} and building the request. Ratis 3.2.2 then fails with "Log entry not
+     * found" and never restarts the appender, so the follower is left behind for good
+     * (SnapshotCatchUpIT, once in a clean-clone CI run). The next round installs a snapshot.
+     */
+    @Override
+    public org.apache.ratis.proto.RaftProtos.@Nullable AppendEntriesRequestProto
+        newAppendEntriesRequest(long callId, boolean heartbeat)
+            throws org.apache.ratis.server.raftlog.RaftLogIOException {
+      try {
+        return super.newAppendEntriesRequest(callId, heartbeat);
+      } catch (org.apache.ratis.server.raftlog.RaftLogIOException e) {
+        if (getFollower().getNextIndex() < getRaftLog().getStartIndex()) {
+          return null;
+        }
+        throw e;
+      }
+    }
   }
 }
