@@ -310,7 +310,7 @@ public final class ApplyBatch implements AutoCloseable {
       // the put that usually follows creates it without a second seek.
       cache.put(v != null ? v : Version.tombstone(key, 0, 0));
     }
-    return v != null && v.main() == 0 ? null : v;
+    return v;
   }
 
   private @Nullable Version liveVersionAt(byte[] key, long rev) {

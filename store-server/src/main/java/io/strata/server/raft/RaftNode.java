@@ -100,10 +100,7 @@ public final class RaftNode implements AutoCloseable {
             .setRaftGroup(group)
             .setProperties(properties)
             .setLeaderId(id)
-            .setRetryPolicy(
-                RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                    (int) (requestTimeoutMs / 100),
-                    TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+            .setRetryPolicy(retryPolicy())
             .build();
   }
 
@@ -201,15 +198,7 @@ public final class RaftNode implements AutoCloseable {
       throw new IOException("--initial-cluster names no running member to join");
     }
     RaftPeer self = RaftPeer.newBuilder().setId(id).setAddress(address(peerUrl)).build();
-    try (RaftClient joiner =
-        RaftClient.newBuilder()
-            .setRaftGroup(RaftGroup.valueOf(group.getGroupId(), others))
-            .setProperties(properties)
-            .setRetryPolicy(
-                RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                    (int) (requestTimeoutMs / 100),
-                    TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
-            .build()) {
+    try (RaftClient joiner = newClient(others)) {
       RaftClientReply found =
           joiner.io().sendReadOnly(Message.valueOf(KvStateMachine.addedMemberQuery(peerUrl)));
       if (!found.isSuccess()) {
@@ -267,15 +256,7 @@ public final class RaftNode implements AutoCloseable {
           List<RaftPeer> current = new ArrayList<>(conf.getCurrentPeers());
           current.addAll(
               conf.getCurrentPeers(org.apache.ratis.proto.RaftProtos.RaftPeerRole.LISTENER));
-          try (RaftClient admin =
-              RaftClient.newBuilder()
-                  .setRaftGroup(RaftGroup.valueOf(group.getGroupId(), current))
-                  .setProperties(properties)
-                  .setRetryPolicy(
-                      RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                          (int) (requestTimeoutMs / 100),
-                          TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
-                  .build()) {
+          try (RaftClient admin = newClient(current)) {
             RaftClientReply reply =
                 admin
                     .admin()
@@ -291,6 +272,23 @@ public final class RaftNode implements AutoCloseable {
             throw translate(e);
           }
         });
+  }
+
+  /**
+   * A Ratis client to this group through {@code peers}, retrying like the member's own client: for
+   * the members a joining member knows, or the current configuration after changes to it.
+   */
+  private RaftClient newClient(List<RaftPeer> peers) {
+    return RaftClient.newBuilder()
+        .setRaftGroup(RaftGroup.valueOf(group.getGroupId(), peers))
+        .setProperties(properties)
+        .setRetryPolicy(retryPolicy())
+        .build();
+  }
+
+  private org.apache.ratis.retry.RetryPolicy retryPolicy() {
+    return RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+        (int) (requestTimeoutMs / 100), TimeDuration.valueOf(100, TimeUnit.MILLISECONDS));
   }
 
   private static RaftPeer toPeer(Peer p) {
