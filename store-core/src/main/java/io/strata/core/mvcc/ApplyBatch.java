@@ -221,10 +221,20 @@ public final class ApplyBatch implements AutoCloseable {
     RevisionKeys.putLong(marker, 0, index.term());
     RevisionKeys.putLong(marker, 8, index.index());
     batch.put(ColumnFamilies.META, MetaKeys.APPLIED_INDEX, marker);
-    store.commit(batch, revision, compactRevision, index, compaction);
+    // Readers trust a cached version at or below a revision they have seen, so the cache learns
+    // this batch's versions before the store publishes its revision, and unlearns them if the
+    // commit fails.
     LatestVersions cache = store.latestVersions();
     for (List<Version> versions : overlay.values()) {
       cache.put(versions.get(versions.size() - 1));
+    }
+    try {
+      store.commit(batch, revision, compactRevision, index, compaction);
+    } catch (RuntimeException e) {
+      for (byte[] key : overlay.keySet()) {
+        cache.remove(key);
+      }
+      throw e;
     }
     finish();
     return List.copyOf(events);
@@ -374,7 +384,7 @@ public final class ApplyBatch implements AutoCloseable {
   private RangeResult readRange(RangeRequest r) {
     long current = readRevision();
     long rev = r.revision() > 0 ? r.revision() : current;
-    return RangeExecutor.execute(r, scanner, rev, current);
+    return RangeExecutor.execute(r, scanner::scan, rev, current);
   }
 
   private void write(Version v) {

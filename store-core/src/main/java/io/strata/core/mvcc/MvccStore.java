@@ -44,7 +44,7 @@ public final class MvccStore implements KvStore {
   private final Backend backend;
   private final MvccConfig config;
 
-  /** Guarded by {@link #writer}. */
+  /** Changed only by the holder of {@link #writer}; looked up by any reader. */
   private final LatestVersions latestVersions;
 
   private final LongPredicate leaseExists;
@@ -57,6 +57,9 @@ public final class MvccStore implements KvStore {
   private volatile long currentRevision;
   private volatile long compactRevision;
   private volatile AppliedIndex appliedIndex;
+
+  /** Set first thing by close(), so that the cache stops answering for a closed store. */
+  private volatile boolean closed;
 
   private MvccStore(Backend backend, MvccConfig config, LongPredicate leaseExists) {
     this.backend = backend;
@@ -149,9 +152,21 @@ public final class MvccStore implements KvStore {
   public RangeResult range(RangeRequest request) {
     TxnChecks.checkRange(request);
     long current = currentRevision;
+    if (request.rangeEnd().length == 0 && !closed) {
+      // A point read answered from the cache needs neither a snapshot nor a seek. The revision is
+      // read before the lookup, which is what makes a cached version at or below it the visible
+      // one (see LatestVersions); the checks still give etcd's errors for bad revisions.
+      Version cached = latestVersions.get(request.key());
+      long rev = checkRevision(request.revision(), current);
+      if (cached != null && cached.main() <= rev) {
+        return RangeExecutor.execute(
+            request, (range, at, visitor) -> visitor.visit(cached), rev, current);
+      }
+    }
     try (ReadView view = backend.openView()) {
       long rev = checkRevision(request.revision(), current);
-      return RangeExecutor.execute(request, new VersionScanner(view, NO_OVERLAY), rev, current);
+      return RangeExecutor.execute(
+          request, new VersionScanner(view, NO_OVERLAY)::scan, rev, current);
     }
   }
 
@@ -195,7 +210,7 @@ public final class MvccStore implements KvStore {
     }
   }
 
-  /** The cache of newest versions; only the batch holding the writer lock may use it. */
+  /** The cache of newest versions; only the batch holding the writer lock may change it. */
   LatestVersions latestVersions() {
     return latestVersions;
   }
@@ -366,6 +381,7 @@ public final class MvccStore implements KvStore {
 
   @Override
   public void close() {
+    closed = true;
     compactor.close();
     writer.lock();
     try {

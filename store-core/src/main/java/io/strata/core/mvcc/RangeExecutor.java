@@ -23,8 +23,13 @@ import java.util.PriorityQueue;
 final class RangeExecutor {
   private RangeExecutor() {}
 
+  /** Where the visible versions come from: a {@link VersionScanner}, or one cached version. */
+  interface Source {
+    void scan(KeyRange range, long revision, VersionScanner.Visitor visitor);
+  }
+
   static RangeResult execute(
-      RangeRequest r, VersionScanner scanner, long readRevision, long headerRevision) {
+      RangeRequest r, Source scanner, long readRevision, long headerRevision) {
     KeyRange range = KeyRange.of(r.key(), r.rangeEnd());
     SortOrder sortOrder = effectiveOrder(r);
     long keep = r.limit() > 0 ? r.limit() + 1 : Long.MAX_VALUE;

@@ -27,7 +27,7 @@ class LatestVersionsTest {
   @Test
   void evictsLeastRecentlyUsedWithinItsByteBudget() {
     // Each entry costs 1 key byte + 100 value bytes + the fixed overhead; three fit, four do not.
-    LatestVersions cache = new LatestVersions(3 * (1 + 100 + 120));
+    LatestVersions cache = new LatestVersions(3 * (1 + 100 + LatestVersions.ENTRY_OVERHEAD));
     cache.put(live("a", 2, 100));
     cache.put(live("b", 3, 100));
     cache.put(live("c", 4, 100));

@@ -126,6 +126,8 @@ public final class RocksBackend implements Backend {
   }
 
   ColumnFamilyHandle handle(String column) {
+    // A closed handle is a dangling native pointer: using one crashes the JVM, so fail instead.
+    ensureOpen();
     ColumnFamilyHandle h = handles.get(column);
     if (h == null) {
       throw new IllegalArgumentException("unknown column family " + column);
