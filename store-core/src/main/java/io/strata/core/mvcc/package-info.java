@@ -7,10 +7,12 @@
  * write together with the caller's applied index). Package-private collaborators split the work:
  * {@code VersionScanner} finds the version of each key visible at a revision, {@code RangeExecutor}
  * applies etcd's limit/sort/filter rules, {@code TxnChecks} enforces etcd's request rules, {@code
- * Compactor} removes superseded versions in the background, {@code KvHasher} computes HashKV.
+ * Compactor} removes superseded versions in the background, {@code KvHasher} computes HashKV,
+ * {@code LatestVersions} caches the newest version of recently used keys.
  *
- * <p>Rules: there is no in-memory key index, so memory does not grow with the key count; readers
- * use backend snapshots and never block the writer; every expected failure is a typed {@link
+ * <p>Rules: there is no in-memory key index, only a cache bounded in bytes, so memory does not grow
+ * with the key count beyond it; readers use backend snapshots (or the cache) and never block the
+ * writer; every expected failure is a typed {@link
  * io.strata.core.StoreException} raised before anything is written.
  */
 @NullMarked
