@@ -82,6 +82,24 @@ final class RatisProperties {
     // leader rewinds, and under load followers fall behind, miss heartbeats and start elections
     // (ClusterIT: about 1,800 rejected appends, four leader changes and failed writes per 10,000
     // puts; none with the default).
+    overrides(p, System.getProperties());
     return p;
+  }
+
+  /** System properties {@code strata.ratis.<raft key>=<value>} set Ratis keys, last of all. */
+  static final String OVERRIDE_PREFIX = "strata.ratis.";
+
+  /**
+   * Applies {@link #OVERRIDE_PREFIX} overrides: a way to try a Ratis setting (for example {@code
+   * -Dstrata.ratis.raft.server.log.appender.wait-time.min=1ms} in {@code STRATA_JAVA_OPTS}) in a
+   * benchmark without a rebuild. Not a supported configuration surface: a wrong key or value is
+   * Ratis's to reject or ignore.
+   */
+  static void overrides(RaftProperties p, java.util.Properties system) {
+    for (String name : system.stringPropertyNames()) {
+      if (name.startsWith(OVERRIDE_PREFIX) && name.length() > OVERRIDE_PREFIX.length()) {
+        p.set(name.substring(OVERRIDE_PREFIX.length()), system.getProperty(name));
+      }
+    }
   }
 }
