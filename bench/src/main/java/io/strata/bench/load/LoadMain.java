@@ -84,6 +84,9 @@ public final class LoadMain {
                                 watch-latency: putters
           --total N             requests (default 10000); watch-latency: puts (default 1000)
           --duration D          run for D (30s, 2m) instead of a total
+          --rate N              requests per second over all clients, 0 for no limit (default 0);
+                                one limiter shared by the clients, as etcd's benchmark;
+                                watch-latency: the same as --put-rate
           --key-size N          key bytes (default 8)
           --val-size N          value bytes of writes (default 8; watch-latency: at least 8)
           --key-space-size N    keys are drawn from [0, N) (default 1)
@@ -102,7 +105,7 @@ public final class LoadMain {
           --streams N           watch-latency: Watch streams the watchers share, spread over the
                                 connections (default min(10, watchers))
           --put-rate N          watch-latency: puts per second over all putters, 0 unlimited
-                                (default 100)
+                                (default 100; --rate is the same flag)
 
         Errors are counted by gRPC status code, plus MISSING_EVENT (a watcher never got a write),
         TXN_CONFLICT (k8s: a compare failed) and LEASE_NOT_FOUND (a keep-alive found no lease).
@@ -119,6 +122,8 @@ public final class LoadMain {
           --systems LIST        strata,etcd (default; in that order, one after the other)
           --duration D | --total N   per run (default 20s)
           --warmup D            unmeasured load before each run (default 5s)
+          --rate N              requests per second of every run but watch-latency (which takes
+                                --put-rate), 0 for no limit (default 0)
           --key-size, --val-size, --key-space-size, --sequential-keys   (defaults 8, 256, 100000)
           --txn-ops, --rw-ratio, --lease-ttl, --streams, --put-rate   as above, for every run
           --target leader|all   send requests to the leader (default) or spread over all members

@@ -77,6 +77,7 @@ record RunSpec(Workload workload, Consistency consistency, int clients, int conn
         shared.keySpaceSize(),
         shared.sequentialKeys(),
         consistency,
+        shared.rate(),
         shared.requestTimeout(),
         null,
         shared.label(),

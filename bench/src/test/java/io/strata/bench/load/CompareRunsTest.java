@@ -3,6 +3,8 @@ package io.strata.bench.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -28,5 +30,26 @@ class CompareRunsTest {
     assertThat(runs()).isEqualTo("put:1:1,put:16:16,put:256:16");
     assertThatThrownBy(() -> runs("--runs", "put:1:1", "--clients", "4"))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private static ClusterCompare compare(String... argv) {
+    return new ClusterCompare(List.of(argv), new PrintStream(new ByteArrayOutputStream()));
+  }
+
+  @Test
+  void newFlags_parse() {
+    compare("--workload", "put", "--clients", "1,16", "--rate", "500");
+    assertThatThrownBy(() -> compare("--rate", "-1")).hasMessageContaining("--rate");
+  }
+
+  @Test
+  void rate_appliesToEveryRun_watchLatencyKeepsItsPutRate() {
+    LoadOptions shared =
+        LoadOptions.parse(
+            Workload.PUT, List.of("--duration", "1s", "--val-size", "8", "--rate", "500"));
+
+    assertThat(RunSpec.parse("put:16").apply(shared).requestRate()).isEqualTo(500);
+    assertThat(RunSpec.parse("k8s:4").apply(shared).requestRate()).isEqualTo(500);
+    assertThat(RunSpec.parse("watch-latency:10").apply(shared).requestRate()).isEqualTo(100);
   }
 }
