@@ -20,6 +20,16 @@ import org.jspecify.annotations.Nullable;
  * records each member's peak RSS and CPU per run, and stops the cluster. Writes go through the
  * leader ({@code --target leader}, the default) or are spread over all members ({@code --target
  * all}); either way both systems get the same.
+ *
+ * <p>{@code --repeats N} does that N times and reports each figure's median with its spread (see
+ * {@link CompareReport}). Every repeat starts a fresh cluster per system, so that a repeat carries
+ * nothing over from the last (keys written, RocksDB levels and compaction debt, JIT-compiled code,
+ * which member leads) and the repeats are independent samples of the same thing, cluster start
+ * included. The systems alternate within each repeat, and every second repeat reverses their order
+ * (Strata, etcd, etcd, Strata, Strata, ...): this machine is shared, its background load drifts
+ * over minutes, and running all of one system's repeats before the other's would let that drift
+ * pass for a difference between them; interleaving puts both in the same stretches of time, and
+ * reversing cancels a steady drift and any advantage of going first.
  */
 final class ClusterCompare {
   static final Set<String> VALUED =
@@ -49,7 +59,8 @@ final class ClusterCompare {
           "strata-java-opts",
           "out",
           "json",
-          "logs");
+          "logs",
+          "repeats");
   static final Set<String> BOOLEANS = Set.of("sequential-keys");
 
   private final List<RunSpec> runs;
@@ -64,6 +75,7 @@ final class ClusterCompare {
   private final @Nullable Path out;
   private final @Nullable Path json;
   private final @Nullable Path logs;
+  private final int repeats;
   private final PrintStream log;
 
   /**
@@ -141,6 +153,20 @@ final class ClusterCompare {
     this.out = pathOrNull(a.stringOrNull("out"));
     this.json = pathOrNull(a.stringOrNull("json"));
     this.logs = pathOrNull(a.stringOrNull("logs"));
+    this.repeats = a.intValue("repeats", 1, 1, 1000);
+  }
+
+  /**
+   * The order the systems run in during {@code repeat} (from 1): as given in odd repeats, reversed
+   * in even ones (see the class comment).
+   */
+  static List<LocalCluster.Kind> systemOrder(List<LocalCluster.Kind> systems, int repeat) {
+    if (repeat % 2 == 1) {
+      return systems;
+    }
+    List<LocalCluster.Kind> reversed = new ArrayList<>(systems);
+    java.util.Collections.reverse(reversed);
+    return reversed;
   }
 
   private static @Nullable Path pathOrNull(@Nullable String s) {
@@ -153,8 +179,13 @@ final class ClusterCompare {
       buildStrata();
     }
     List<Measurement> all = new ArrayList<>();
-    for (LocalCluster.Kind kind : systems) {
-      all.addAll(runAgainst(kind));
+    for (int repeat = 1; repeat <= repeats; repeat++) {
+      for (LocalCluster.Kind kind : systemOrder(systems, repeat)) {
+        if (repeats > 1) {
+          log.printf("repeat %d of %d: %s%n", repeat, repeats, kind.displayName());
+        }
+        all.addAll(runAgainst(kind, repeat));
+      }
     }
     String report = CompareReport.render(all);
     if (out != null) {
@@ -181,7 +212,7 @@ final class ClusterCompare {
     }
   }
 
-  private List<Measurement> runAgainst(LocalCluster.Kind kind)
+  private List<Measurement> runAgainst(LocalCluster.Kind kind, int repeat)
       throws IOException, InterruptedException {
     Map<String, String> env = new HashMap<>();
     if (kind == LocalCluster.Kind.STRATA && strataJavaOpts != null) {
@@ -192,18 +223,18 @@ final class ClusterCompare {
     try (LocalCluster cluster = LocalCluster.start(kind, bin, portBase, env, List.of(), log)) {
       try {
         for (RunSpec spec : runs) {
-          results.add(measure(cluster, spec));
+          results.add(measure(cluster, spec, repeat));
         }
       } finally {
         if (logs != null) {
-          cluster.copyLogs(logs);
+          cluster.copyLogs(repeats > 1 ? logs.resolve("r" + repeat) : logs);
         }
       }
     }
     return results;
   }
 
-  private Measurement measure(LocalCluster cluster, RunSpec spec)
+  private Measurement measure(LocalCluster cluster, RunSpec spec, int repeat)
       throws IOException, InterruptedException {
     MemberProcess leader = cluster.leader();
     List<String> endpoints = leaderOnly ? List.of(leader.clientEndpoint()) : cluster.endpoints();
@@ -235,7 +266,7 @@ final class ClusterCompare {
     }
     Measurement m =
         new Measurement(
-            system, spec, leaderOnly ? "leader" : "all", r, usage, clientCpu, loadAverage);
+            system, spec, repeat, leaderOnly ? "leader" : "all", r, usage, clientCpu, loadAverage);
     log.println(m.toJson());
     return m;
   }

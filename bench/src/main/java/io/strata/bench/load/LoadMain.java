@@ -122,6 +122,9 @@ public final class LoadMain {
           --systems LIST        strata,etcd (default; in that order, one after the other)
           --duration D | --total N   per run (default 20s)
           --warmup D            unmeasured load before each run (default 5s)
+          --repeats N           the whole sweep N times, a fresh cluster per system each time,
+                                the systems' order reversed every second repeat; the report gives
+                                medians with their lowest-highest spread (default 1)
           --rate N              requests per second of every run but watch-latency (which takes
                                 --put-rate), 0 for no limit (default 0)
           --key-size, --val-size, --key-space-size, --sequential-keys   (defaults 8, 256, 100000)

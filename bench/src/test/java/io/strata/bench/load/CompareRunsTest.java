@@ -38,7 +38,8 @@ class CompareRunsTest {
 
   @Test
   void newFlags_parse() {
-    compare("--workload", "put", "--clients", "1,16", "--rate", "500");
+    compare("--workload", "put", "--clients", "1,16", "--repeats", "3", "--rate", "500");
+    assertThatThrownBy(() -> compare("--repeats", "0")).hasMessageContaining("--repeats");
     assertThatThrownBy(() -> compare("--rate", "-1")).hasMessageContaining("--rate");
   }
 
@@ -51,5 +52,17 @@ class CompareRunsTest {
     assertThat(RunSpec.parse("put:16").apply(shared).requestRate()).isEqualTo(500);
     assertThat(RunSpec.parse("k8s:4").apply(shared).requestRate()).isEqualTo(500);
     assertThat(RunSpec.parse("watch-latency:10").apply(shared).requestRate()).isEqualTo(100);
+  }
+
+  @Test
+  void systemOrder_reversedEverySecondRepeat() {
+    List<LocalCluster.Kind> both = List.of(LocalCluster.Kind.STRATA, LocalCluster.Kind.ETCD);
+
+    assertThat(ClusterCompare.systemOrder(both, 1)).isEqualTo(both);
+    assertThat(ClusterCompare.systemOrder(both, 2))
+        .containsExactly(LocalCluster.Kind.ETCD, LocalCluster.Kind.STRATA);
+    assertThat(ClusterCompare.systemOrder(both, 3)).isEqualTo(both);
+    assertThat(ClusterCompare.systemOrder(List.of(LocalCluster.Kind.ETCD), 2))
+        .containsExactly(LocalCluster.Kind.ETCD);
   }
 }
