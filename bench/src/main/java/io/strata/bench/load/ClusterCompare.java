@@ -30,6 +30,9 @@ import org.jspecify.annotations.Nullable;
  * over minutes, and running all of one system's repeats before the other's would let that drift
  * pass for a difference between them; interleaving puts both in the same stretches of time, and
  * reversing cancels a steady drift and any advantage of going first.
+ *
+ * <p>With {@code --out}, each workload also gets an SVG chart beside the report ({@link
+ * CompareChart}).
  */
 final class ClusterCompare {
   static final Set<String> VALUED =
@@ -169,6 +172,17 @@ final class ClusterCompare {
     return reversed;
   }
 
+  /**
+   * The file beside the report {@code out} named after it: {@code report.md} and {@code -put.svg}
+   * give {@code report-put.svg} in the same directory.
+   */
+  static Path besideReport(Path out, String suffix) {
+    String name = Objects.requireNonNull(out.getFileName(), "--out names no file").toString();
+    int dot = name.lastIndexOf('.');
+    String stem = dot > 0 ? name.substring(0, dot) : name;
+    return out.resolveSibling(stem + suffix);
+  }
+
   private static @Nullable Path pathOrNull(@Nullable String s) {
     return s == null ? null : Path.of(s);
   }
@@ -188,6 +202,15 @@ final class ClusterCompare {
       }
     }
     String report = CompareReport.render(all);
+    if (out != null) {
+      Map<String, String> charts = new java.util.LinkedHashMap<>();
+      for (Map.Entry<String, String> c : CompareChart.forSweep(RunSummary.of(all)).entrySet()) {
+        Path file = besideReport(out, "-" + c.getKey() + ".svg");
+        Files.writeString(file, c.getValue());
+        charts.put(c.getKey(), String.valueOf(file.getFileName()));
+      }
+      report += CompareReport.charts(charts, repeats);
+    }
     if (out != null) {
       Files.writeString(out, report);
     }

@@ -2,6 +2,7 @@ package io.strata.bench.load;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -141,6 +142,28 @@ final class CompareReport {
               ratio(s.maxPeakRssMib().median(), etcd.maxPeakRssMib().median()),
               ratio(s.cpuMillisPerRequest().median(), etcd.cpuMillisPerRequest().median())));
     }
+    return b.toString();
+  }
+
+  /**
+   * Links to the charts, one per workload.
+   *
+   * @param files chart file (relative to the report) by workload name, in sweep order
+   */
+  static String charts(Map<String, String> files, int repeats) {
+    if (files.isEmpty()) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder("\nThroughput and p99 latency against clients");
+    b.append(
+        repeats > 1 ? " (medians; the bars span the lowest to the highest repeat):\n\n" : ":\n\n");
+    files.forEach(
+        (workload, file) ->
+            b.append("![")
+                .append(workload)
+                .append(": throughput and p99 latency against clients](")
+                .append(file)
+                .append(")\n"));
     return b.toString();
   }
 

@@ -134,7 +134,9 @@ public final class LoadMain {
           --etcd-bin PATH       default etcd (from PATH)
           --port-base P         member i listens on i*10000+P, peers on the next port (default 2379)
           --strata-java-opts S  STRATA_JAVA_OPTS for the members; {name} becomes the member name
-          --out FILE            write the Markdown report to FILE (it also goes to stdout)
+          --out FILE            write the Markdown report to FILE (it also goes to stdout), and
+                                beside it one SVG chart per workload: report.md gets
+                                report-put.svg (throughput and p99 against clients)
           --json FILE           write one JSON line per run to FILE
           --logs DIR            copy the member logs to DIR
         """;

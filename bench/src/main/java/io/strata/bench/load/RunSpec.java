@@ -84,9 +84,13 @@ record RunSpec(Workload workload, Consistency consistency, int clients, int conn
         watch ? shared.params().withWatchers(clients) : shared.params());
   }
 
+  /** The workload as the run names it: {@code put}, {@code range-l}, {@code range-s}, ... */
+  String workloadName() {
+    return workload == Workload.RANGE ? "range-" + consistency.letter() : workload.flagName();
+  }
+
   @Override
   public String toString() {
-    String w = workload == Workload.RANGE ? "range-" + consistency.letter() : workload.flagName();
-    return w + ":" + clients + ":" + conns;
+    return workloadName() + ":" + clients + ":" + conns;
   }
 }

@@ -70,4 +70,13 @@ class CompareReportTest {
     assertThat(md).doesNotContain("Median").doesNotContain("Every repeat").doesNotContain("–");
     assertThat(md).contains("| put:16:16 | Strata | 400 | 4.00 |");
   }
+
+  @Test
+  void charts_linkedBesideTheReport() {
+    String charts = CompareReport.charts(Map.of("put", "report-put.svg"), 2);
+
+    assertThat(charts)
+        .contains("![put: throughput and p99 latency against clients](report-put.svg)");
+    assertThat(CompareReport.charts(Map.of(), 1)).isEmpty();
+  }
 }

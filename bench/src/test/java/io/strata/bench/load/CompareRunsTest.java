@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -64,5 +65,13 @@ class CompareRunsTest {
     assertThat(ClusterCompare.systemOrder(both, 3)).isEqualTo(both);
     assertThat(ClusterCompare.systemOrder(List.of(LocalCluster.Kind.ETCD), 2))
         .containsExactly(LocalCluster.Kind.ETCD);
+  }
+
+  @Test
+  void besideReport_namedAfterTheReportInItsDirectory() {
+    assertThat(ClusterCompare.besideReport(Path.of("out", "report.md"), "-put.svg"))
+        .isEqualTo(Path.of("out", "report-put.svg"));
+    assertThat(ClusterCompare.besideReport(Path.of("sweep"), "-profile-put-1-1.html"))
+        .isEqualTo(Path.of("sweep-profile-put-1-1.html"));
   }
 }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class LoadResultTest {
 
-  private static LoadResult sample() {
+  static LoadResult sample() {
     Histogram h = new Histogram(60_000_000L, 3);
     for (int i = 1; i <= 1000; i++) {
       h.recordValue(i * 10L); // 10 us .. 10 ms
