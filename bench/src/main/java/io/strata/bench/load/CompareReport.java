@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Markdown of a {@code compare} sweep. With one repeat: one table of all runs, then the
@@ -13,6 +14,15 @@ import java.util.Optional;
  */
 final class CompareReport {
   private CompareReport() {}
+
+  /** A flame graph of one run, or why there is none. */
+  record Profile(
+      RunSpec spec,
+      int repeat,
+      String member,
+      @Nullable String htmlFile,
+      @Nullable String collapsedFile,
+      @Nullable String error) {}
 
   static String render(List<Measurement> ms) {
     List<RunSummary> sums = RunSummary.of(ms);
@@ -165,6 +175,37 @@ final class CompareReport {
                 .append(file)
                 .append(")\n"));
     return b.toString();
+  }
+
+  /** The table of flame graphs, one per profiled run. */
+  static String profiles(List<Profile> profiles) {
+    if (profiles.isEmpty()) {
+      return "";
+    }
+    StringBuilder b =
+        new StringBuilder(
+            "\nFlame graphs of the Strata leader during each measured run (async-profiler, CPU"
+                + " samples every 1 ms of CPU time; the profiler's own cost is in these runs'"
+                + " Strata figures):\n\n");
+    b.append("| run | repeat | member | flame graph | collapsed stacks |\n");
+    b.append("|---|---:|---|---|---|\n");
+    for (Profile p : profiles) {
+      String error = p.error();
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %d | %s | %s | %s |%n",
+              p.spec(),
+              p.repeat(),
+              p.member(),
+              error != null ? "failed: " + error.replace('|', '/') : link(p.htmlFile()),
+              error != null ? "-" : link(p.collapsedFile())));
+    }
+    return b.toString();
+  }
+
+  private static String link(@Nullable String file) {
+    return file == null ? "-" : "[" + file + "](" + file + ")";
   }
 
   static String ratio(double a, double b) {

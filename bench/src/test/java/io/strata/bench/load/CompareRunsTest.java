@@ -40,8 +40,19 @@ class CompareRunsTest {
   @Test
   void newFlags_parse() {
     compare("--workload", "put", "--clients", "1,16", "--repeats", "3", "--rate", "500");
+    compare("--runs", "put:1", "--profile", "--out", "report.md");
     assertThatThrownBy(() -> compare("--repeats", "0")).hasMessageContaining("--repeats");
     assertThatThrownBy(() -> compare("--rate", "-1")).hasMessageContaining("--rate");
+  }
+
+  @Test
+  void profile_needsOutAndTheLoaderJar() {
+    assertThatThrownBy(() -> compare("--profile"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--out");
+    assertThatThrownBy(
+            () -> compare("--profile", "--out", "r.md", "--profiler-jar", "no/such/ap-loader.jar"))
+        .hasMessageContaining("no/such/ap-loader.jar");
   }
 
   @Test
