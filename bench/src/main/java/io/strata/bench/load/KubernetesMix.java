@@ -158,6 +158,10 @@ final class KubernetesMix implements WorkloadDriver {
         done.countDown();
         return;
       }
+      gen.whenAllowed(this::send, done::countDown);
+    }
+
+    private void send() {
       KVGrpc.KVStub s = stub.withDeadlineAfter(gen.requestTimeoutNanos(), TimeUnit.NANOSECONDS);
       long start = System.nanoTime();
       double pick = ThreadLocalRandom.current().nextDouble();

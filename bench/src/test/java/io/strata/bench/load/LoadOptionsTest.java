@@ -128,6 +128,25 @@ class LoadOptionsTest {
   }
 
   @Test
+  void parse_rate_everyWorkload_watchLatencyTakesItAsPutRate() {
+    for (Workload w : Workload.values()) {
+      LoadOptions o = LoadOptions.parse(w, List.of("--rate", "250"));
+      assertThat(o.requestRate()).as("%s", w).isEqualTo(250);
+    }
+    assertThat(LoadOptions.parse(Workload.PUT, List.of()).requestRate()).isZero();
+    assertThat(LoadOptions.parse(Workload.WATCH_LATENCY, List.of()).requestRate()).isEqualTo(100);
+    assertThat(LoadOptions.parse(Workload.WATCH_LATENCY, List.of("--rate", "7")).params().putRate())
+        .isEqualTo(7);
+    assertThatThrownBy(
+            () ->
+                LoadOptions.parse(
+                    Workload.WATCH_LATENCY, List.of("--rate", "7", "--put-rate", "8")))
+        .hasMessageContaining("not both");
+    assertThatThrownBy(() -> LoadOptions.parse(Workload.RANGE, List.of("--rate", "-5")))
+        .hasMessageContaining("--rate");
+  }
+
+  @Test
   void parse_fewWatchers_streamsDefaultToTheWatchers() {
     LoadOptions o = LoadOptions.parse(Workload.WATCH_LATENCY, List.of("--watchers", "3"));
 

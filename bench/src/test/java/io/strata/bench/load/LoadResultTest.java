@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class LoadResultTest {
 
-  private static LoadResult sample() {
+  static LoadResult sample() {
     Histogram h = new Histogram(60_000_000L, 3);
     for (int i = 1; i <= 1000; i++) {
       h.recordValue(i * 10L); // 10 us .. 10 ms
@@ -115,8 +115,8 @@ class LoadResultTest {
     String md =
         CompareReport.render(
             List.of(
-                new Measurement("Strata", spec, "leader", r, members, 1.0, 0.5),
-                new Measurement("etcd", spec, "leader", half, members, 1.0, 0.5)));
+                new Measurement("Strata", spec, 1, "leader", r, members, 1.0, 0.5),
+                new Measurement("etcd", spec, 1, "leader", half, members, 1.0, 0.5)));
 
     assertThat(md).contains("| put:16:4 | Strata | 500 |").contains("| 200* |");
     // Strata 500 req/s vs etcd 1000 req/s; p50 5000 us vs 2500 us; CPU per request 2x.

@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Every workload for about a second against a real 1-member Strata started in this JVM, so that the
  * harness cannot rot: each must finish with successes and not a single error (for the watch
- * workloads that includes every watcher receiving every write).
+ * workloads that includes every watcher receiving every write). Then every workload again under
+ * {@code --rate}.
  */
 @Timeout(120)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -55,7 +56,10 @@ class WorkloadSmokeTest {
   @ParameterizedTest
   @EnumSource(Workload.class)
   void workload_runsForASecond_withoutErrors(Workload workload) throws Exception {
-    LoadResult r = new LoadGenerator(LoadOptions.parse(workload, flags(workload)), null).run();
+    LoadResult r =
+        new LoadGenerator(
+                LoadOptions.parse(workload, flags(workload, List.of("--duration", "1s"))), null)
+            .run();
     System.out.println(r.markdownRow()); // the figures, for whoever reads the build log
 
     assertThat(r.errors()).as("errors of %s: %s", workload, r.toJson()).isEmpty();
@@ -82,6 +86,31 @@ class WorkloadSmokeTest {
       }
       default -> {}
     }
+  }
+
+  /**
+   * Under {@code --rate}, the requests of a run are counted, not timed: the shared limiter hands
+   * out one slot per 1/rate and never a burst, and sends nothing past the duration, so a run of
+   * {@code d} seconds sends at most {@code rate * d + 1}; it should also come near that on a
+   * 1-member cluster that takes far more unlimited, so at least half.
+   */
+  @ParameterizedTest
+  @EnumSource(Workload.class)
+  void workload_withRate_sendsAtMostTheRate(Workload workload) throws Exception {
+    int rate = 100;
+    double seconds = 2;
+    List<String> f = flags(workload, List.of("--duration", "2s", "--rate", Integer.toString(rate)));
+
+    LoadResult r = new LoadGenerator(LoadOptions.parse(workload, f), null).run();
+    System.out.println(r.markdownRow());
+
+    assertThat(r.errors()).as("errors of %s: %s", workload, r.toJson()).isEmpty();
+    // watch-latency's requests are deliveries, four per put; its puts are what the rate paces.
+    long sent = workload == Workload.WATCH_LATENCY ? r.details().get("puts").longValue() : r.ok();
+    assertThat(sent)
+        .as("requests of %s at %d/s for %ss", workload, rate, seconds)
+        .isBetween((long) (rate * seconds / 2), (long) (rate * seconds) + 1);
+    assertThat(r.details().get("rate_limit").intValue()).isEqualTo(rate);
   }
 
   @Test
@@ -114,8 +143,12 @@ class WorkloadSmokeTest {
         .endsWith("| txn_ops 2 |");
   }
 
-  /** Two clients over two connections for a second, plus what the workload needs. */
-  private List<String> flags(Workload w) {
+  /**
+   * Two clients over two connections, {@code run}'s flags (a duration, a rate), plus what the
+   * workload needs.
+   */
+  private List<String> flags(Workload w, List<String> run) {
+    boolean rated = run.contains("--rate");
     List<String> f =
         new ArrayList<>(
             List.of(
@@ -125,8 +158,6 @@ class WorkloadSmokeTest {
                 "2",
                 "--conns",
                 "2",
-                "--duration",
-                "1s",
                 "--request-timeout",
                 "20s", // generous: the machine may be loaded; an error fails the test
                 "--key-space-size",
@@ -135,10 +166,15 @@ class WorkloadSmokeTest {
       case TXN_PUT -> f.addAll(List.of("--txn-ops", "4"));
       case TXN_MIXED -> f.addAll(List.of("--txn-ops", "2", "--rw-ratio", "2"));
       case LEASE_KEEPALIVE -> f.addAll(List.of("--lease-ttl", "30"));
-      case WATCH_LATENCY ->
-          f.addAll(List.of("--watchers", "4", "--streams", "2", "--put-rate", "50"));
+      case WATCH_LATENCY -> {
+        f.addAll(List.of("--watchers", "4", "--streams", "2"));
+        if (!rated) {
+          f.addAll(List.of("--put-rate", "50"));
+        }
+      }
       default -> {}
     }
+    f.addAll(run);
     return f;
   }
 
