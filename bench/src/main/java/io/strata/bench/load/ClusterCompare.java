@@ -53,6 +53,7 @@ final class ClusterCompare {
           "txn-ops",
           "rw-ratio",
           "streams",
+          "watched-key-total",
           "put-rate",
           "rate",
           "lease-ttl",
@@ -142,7 +143,7 @@ final class ClusterCompare {
             Objects.requireNonNull(a.duration("request-timeout", Duration.ofSeconds(10))),
             null,
             "",
-            LoadOptions.WorkloadParams.parse(a));
+            LoadOptions.WorkloadParams.parse(a, false));
     for (RunSpec spec : runs) {
       spec.apply(shared); // fail on a bad combination now, not after the first cluster ran
     }

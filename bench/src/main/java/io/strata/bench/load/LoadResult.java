@@ -55,8 +55,8 @@ record LoadResult(
     return new LoadResult(
         o.label(),
         o.workloadName(),
-        // watch-latency scales with its watchers; its putters are in the details
-        o.workload() == Workload.WATCH_LATENCY ? o.params().watchers() : o.clients(),
+        // The watch workloads scale with their watchers; their putters are in the details.
+        o.workload().clientsAreWatchers() ? o.params().watchers() : o.clients(),
         o.conns(),
         o.endpoints().size(),
         ok,

@@ -72,6 +72,15 @@ class WorkloadSmokeTest {
         assertThat(r.details().get("reads").longValue() + r.details().get("writes").longValue())
             .isEqualTo(r.ok());
       }
+      case WATCH -> {
+        long puts = r.details().get("puts").longValue();
+        assertThat(puts).isPositive();
+        assertThat(r.details().get("watched_keys").longValue()).isEqualTo(3);
+        // Four watchers of three keys: key 0 has two, so its puts are delivered twice.
+        assertThat(r.details().get("expected_events").longValue()).isGreaterThan(puts);
+        assertThat(r.ok()).isEqualTo(r.details().get("expected_events").longValue());
+        assertThat(r.details().get("create_p50_us").longValue()).isPositive();
+      }
       case WATCH_LATENCY -> {
         long puts = r.details().get("puts").longValue();
         assertThat(puts).isPositive();
@@ -105,8 +114,8 @@ class WorkloadSmokeTest {
     System.out.println(r.markdownRow());
 
     assertThat(r.errors()).as("errors of %s: %s", workload, r.toJson()).isEmpty();
-    // watch-latency's requests are deliveries, four per put; its puts are what the rate paces.
-    long sent = workload == Workload.WATCH_LATENCY ? r.details().get("puts").longValue() : r.ok();
+    // The watch workloads' requests are deliveries, several per put; the rate paces the puts.
+    long sent = workload.clientsAreWatchers() ? r.details().get("puts").longValue() : r.ok();
     assertThat(sent)
         .as("requests of %s at %d/s for %ss", workload, rate, seconds)
         .isBetween((long) (rate * seconds / 2), (long) (rate * seconds) + 1);
@@ -166,6 +175,16 @@ class WorkloadSmokeTest {
       case TXN_PUT -> f.addAll(List.of("--txn-ops", "4"));
       case TXN_MIXED -> f.addAll(List.of("--txn-ops", "2", "--rw-ratio", "2"));
       case LEASE_KEEPALIVE -> f.addAll(List.of("--lease-ttl", "30"));
+      case WATCH ->
+          f.addAll(
+              List.of(
+                  "--streams",
+                  "2",
+                  "--watch-per-stream",
+                  "2",
+                  "--watched-key-total",
+                  "3",
+                  "--sequential-keys"));
       case WATCH_LATENCY -> {
         f.addAll(List.of("--watchers", "4", "--streams", "2"));
         if (!rated) {
