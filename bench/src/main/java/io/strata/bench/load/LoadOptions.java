@@ -22,6 +22,8 @@ import org.jspecify.annotations.Nullable;
  *     WorkloadParams#putRate()} instead, see {@link #requestRate()}
  * @param label the Markdown row's label
  * @param params what only some workloads use (txn size, read ratio, watchers, lease TTL)
+ * @param checkHashKv after the run, compare the members' HashKV at one revision ({@link
+ *     HashKvCheck})
  */
 record LoadOptions(
     Workload workload,
@@ -39,7 +41,8 @@ record LoadOptions(
     Duration requestTimeout,
     @Nullable String jsonOut,
     String label,
-    WorkloadParams params) {
+    WorkloadParams params,
+    boolean checkHashKv) {
 
   /** Flags every workload takes. */
   static final Set<String> COMMON_VALUED =
@@ -57,7 +60,7 @@ record LoadOptions(
           "json",
           "label");
 
-  static final Set<String> BOOLEANS = Set.of("sequential-keys");
+  static final Set<String> BOOLEANS = Set.of("sequential-keys", "check-hashkv");
 
   /** The most watchers a run may open. */
   static final int MAX_WATCHERS = 1_000_000;
@@ -247,7 +250,8 @@ record LoadOptions(
         Objects.requireNonNull(a.duration("request-timeout", Duration.ofSeconds(10))),
         a.stringOrNull("json"),
         a.string("label", ""),
-        params);
+        params,
+        a.bool("check-hashkv"));
   }
 
   /**
@@ -288,7 +292,8 @@ record LoadOptions(
         requestTimeout,
         jsonOut,
         newLabel,
-        params);
+        params,
+        checkHashKv);
   }
 
   /** A copy that runs for {@code d} and issues no fixed total (warm-up). */
@@ -309,7 +314,8 @@ record LoadOptions(
         requestTimeout,
         jsonOut,
         label,
-        params);
+        params,
+        checkHashKv);
   }
 
   /**

@@ -71,6 +71,33 @@ record LoadResult(
         details);
   }
 
+  /**
+   * This result with the outcome of a {@code --check-hashkv} check: the revision hashed in the
+   * details, and a mismatch or a check that failed among the errors.
+   */
+  LoadResult withHashKv(HashKvCheck.Outcome check) {
+    Map<String, Long> e = new TreeMap<>(errors);
+    check.errors().forEach((kind, n) -> e.merge(kind, n, Long::sum));
+    Map<String, Number> d = new LinkedHashMap<>(details);
+    d.put("hashkv_revision", check.revision());
+    return new LoadResult(
+        label,
+        workload,
+        clients,
+        conns,
+        endpoints,
+        ok,
+        e,
+        elapsedNanos,
+        meanMicros,
+        p50Micros,
+        p90Micros,
+        p99Micros,
+        p999Micros,
+        maxMicros,
+        d);
+  }
+
   long errorCount() {
     return errors.values().stream().mapToLong(Long::longValue).sum();
   }

@@ -83,7 +83,8 @@ record RunSpec(Workload workload, Consistency consistency, int clients, int conn
         shared.requestTimeout(),
         null,
         shared.label(),
-        watch ? shared.params().withWatchers(clients) : shared.params());
+        watch ? shared.params().withWatchers(clients) : shared.params(),
+        shared.checkHashKv());
   }
 
   /** The workload as the run names it: {@code put}, {@code range-l}, {@code range-s}, ... */

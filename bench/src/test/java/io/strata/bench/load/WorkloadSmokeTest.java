@@ -153,6 +153,39 @@ class WorkloadSmokeTest {
   }
 
   /**
+   * {@code --check-hashkv} against the real member: after the puts it hashes at the member's
+   * revision, which the puts moved past theirs, and finds nothing wrong.
+   */
+  @Test
+  void main_checkHashKv_hashesTheMemberAtItsRevision() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        LoadMain.run(
+            List.of(
+                "put",
+                "--endpoints",
+                endpoint,
+                "--total",
+                "20",
+                "--key-space-size",
+                "10",
+                "--check-hashkv"),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    String json = out.toString(StandardCharsets.UTF_8).lines().findFirst().orElseThrow();
+    java.util.regex.Matcher revision =
+        java.util.regex.Pattern.compile("\"hashkv_revision\":(\\d+)").matcher(json);
+    assertThat(code).isZero();
+    assertThat(json).contains("\"ok\":20,\"errors\":{}");
+    assertThat(revision.find()).as("hashkv_revision in %s", json).isTrue();
+    assertThat(Long.parseLong(revision.group(1))).isGreaterThan(20);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("HashKV at revision " + revision.group(1) + ": agree (one member");
+  }
+
+  /**
    * Two clients over two connections, {@code run}'s flags (a duration, a rate), plus what the
    * workload needs.
    */
