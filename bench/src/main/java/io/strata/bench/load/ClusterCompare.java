@@ -33,7 +33,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>With {@code --out}, each workload also gets an SVG chart beside the report ({@link
  * CompareChart}); with {@code --profile}, each measured run against Strata gets a flame graph of
- * its leader ({@link FlameGraphProfiler}).
+ * its leader ({@link FlameGraphProfiler}); with {@code --check-hashkv}, every member's HashKV is
+ * compared after each measured run ({@link HashKvCheck}).
  */
 final class ClusterCompare {
   static final Set<String> VALUED =
@@ -53,6 +54,7 @@ final class ClusterCompare {
           "txn-ops",
           "rw-ratio",
           "streams",
+          "watched-key-total",
           "put-rate",
           "rate",
           "lease-ttl",
@@ -66,7 +68,7 @@ final class ClusterCompare {
           "logs",
           "repeats",
           "profiler-jar");
-  static final Set<String> BOOLEANS = Set.of("sequential-keys", "profile");
+  static final Set<String> BOOLEANS = Set.of("sequential-keys", "profile", "check-hashkv");
 
   private final List<RunSpec> runs;
   private final List<LocalCluster.Kind> systems;
@@ -83,6 +85,7 @@ final class ClusterCompare {
   private final int repeats;
   private final @Nullable FlameGraphProfiler profiler;
   private final List<CompareReport.Profile> profiles = new ArrayList<>();
+  private final List<CompareReport.HashKv> hashChecks = new ArrayList<>();
   private final PrintStream log;
 
   /**
@@ -142,7 +145,8 @@ final class ClusterCompare {
             Objects.requireNonNull(a.duration("request-timeout", Duration.ofSeconds(10))),
             null,
             "",
-            LoadOptions.WorkloadParams.parse(a));
+            LoadOptions.WorkloadParams.parse(a, false),
+            a.bool("check-hashkv"));
     for (RunSpec spec : runs) {
       spec.apply(shared); // fail on a bad combination now, not after the first cluster ran
     }
@@ -221,7 +225,7 @@ final class ClusterCompare {
         all.addAll(runAgainst(kind, repeat));
       }
     }
-    String report = CompareReport.render(all);
+    String report = CompareReport.render(all) + CompareReport.hashKv(hashChecks);
     if (out != null) {
       Map<String, String> charts = new java.util.LinkedHashMap<>();
       for (Map.Entry<String, String> c : CompareChart.forSweep(RunSummary.of(all)).entrySet()) {
@@ -319,11 +323,32 @@ final class ClusterCompare {
         stopProfile(profiled, leader, spec, repeat);
       }
     }
+    if (o.checkHashKv()) {
+      r = checkHashKv(cluster, spec, repeat, r);
+    }
     Measurement m =
         new Measurement(
             system, spec, repeat, leaderOnly ? "leader" : "all", r, usage, clientCpu, loadAverage);
     log.println(m.toJson());
     return m;
+  }
+
+  /**
+   * Compares every member's HashKV at one revision after a run (after its CPU and RSS were read, so
+   * the check's own work is not the run's) and returns the run's result with the outcome.
+   */
+  private LoadResult checkHashKv(LocalCluster cluster, RunSpec spec, int repeat, LoadResult r)
+      throws InterruptedException {
+    List<HashKvCheck.Member> members =
+        cluster.members().stream()
+            .map(m -> new HashKvCheck.Member(m.name(), m.clientEndpoint()))
+            .toList();
+    HashKvCheck.Outcome check =
+        HashKvCheck.run(members, HashKvCheck.DEFAULT_TIMEOUT, shared.requestTimeout());
+    String system = cluster.kind().displayName();
+    log.printf("%s %s: %s%n", system, spec, check.summary());
+    hashChecks.add(new CompareReport.HashKv(spec, repeat, system, check));
+    return r.withHashKv(check);
   }
 
   /**

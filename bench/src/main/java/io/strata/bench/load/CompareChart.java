@@ -92,7 +92,7 @@ final class CompareChart {
                   ? "median of " + repeats + " repeats; bars span the lowest to the highest"
                   : "one run per point";
           String xLabel =
-              group.get(0).spec().workload() == Workload.WATCH_LATENCY ? "watchers" : "clients";
+              group.get(0).spec().workload().clientsAreWatchers() ? "watchers" : "clients";
           charts.put(
               workload,
               render(

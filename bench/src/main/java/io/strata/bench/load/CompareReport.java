@@ -9,8 +9,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The Markdown of a {@code compare} sweep. With one repeat: one table of all runs, then the
  * Strata/etcd ratios. With several: a table of medians with their min–max spread, the ratios of the
- * medians, then every repeat's own row. Charts and profiles, when the sweep wrote them, are linked
- * after that.
+ * medians, then every repeat's own row. The HashKV checks, charts and profiles follow when the
+ * sweep made them.
  */
 final class CompareReport {
   private CompareReport() {}
@@ -23,6 +23,9 @@ final class CompareReport {
       @Nullable String htmlFile,
       @Nullable String collapsedFile,
       @Nullable String error) {}
+
+  /** The {@code --check-hashkv} outcome after one run. */
+  record HashKv(RunSpec spec, int repeat, String system, HashKvCheck.Outcome check) {}
 
   static String render(List<Measurement> ms) {
     List<RunSummary> sums = RunSummary.of(ms);
@@ -174,6 +177,40 @@ final class CompareReport {
                 .append(": throughput and p99 latency against clients](")
                 .append(file)
                 .append(")\n"));
+    return b.toString();
+  }
+
+  /** The table of HashKV checks, one per run, or nothing when no run was checked. */
+  static String hashKv(List<HashKv> checks) {
+    if (checks.isEmpty()) {
+      return "";
+    }
+    StringBuilder b =
+        new StringBuilder(
+            "\nHashKV of every member after each run, at one revision once every member had"
+                + " applied it (--check-hashkv); a mismatch or a check that did not finish is an"
+                + " error of its run:\n\n");
+    b.append("| run | repeat | system | revision | result | hash per member |\n");
+    b.append("|---|---:|---|---:|---|---|\n");
+    for (HashKv h : checks) {
+      HashKvCheck.Outcome c = h.check();
+      String result =
+          switch (c.verdict()) {
+            case AGREE -> "agree";
+            case MISMATCH -> "**MISMATCH**";
+            case FAILED -> "**failed**: " + c.reason().replace('|', '/');
+          };
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %d | %s | %d | %s | %s |%n",
+              h.spec(),
+              h.repeat(),
+              h.system(),
+              c.revision(),
+              result,
+              c.hashText()));
+    }
     return b.toString();
   }
 

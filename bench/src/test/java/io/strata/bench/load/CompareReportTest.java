@@ -72,6 +72,47 @@ class CompareReportTest {
   }
 
   @Test
+  void hashKv_oneRowPerCheck_mismatchAndFailureStandOut() {
+    String md =
+        CompareReport.hashKv(
+            List.of(
+                new CompareReport.HashKv(
+                    SPEC,
+                    1,
+                    "Strata",
+                    new HashKvCheck.Outcome(
+                        HashKvCheck.Verdict.AGREE,
+                        120,
+                        List.of(
+                            new HashKvCheck.MemberHash("m1", 7, 0),
+                            new HashKvCheck.MemberHash("m2", 7, 0)),
+                        "")),
+                new CompareReport.HashKv(
+                    SPEC,
+                    1,
+                    "etcd",
+                    new HashKvCheck.Outcome(
+                        HashKvCheck.Verdict.MISMATCH,
+                        130,
+                        List.of(
+                            new HashKvCheck.MemberHash("m1", 7, 0),
+                            new HashKvCheck.MemberHash("m2", 8, 0)),
+                        "")),
+                new CompareReport.HashKv(
+                    SPEC,
+                    2,
+                    "Strata",
+                    new HashKvCheck.Outcome(
+                        HashKvCheck.Verdict.FAILED, 0, List.of(), "m3 did not answer | x"))));
+
+    assertThat(md)
+        .contains("| put:16:16 | 1 | Strata | 120 | agree | m1 7 / m2 7 |")
+        .contains("| put:16:16 | 1 | etcd | 130 | **MISMATCH** | m1 7 / m2 8 |")
+        .contains("| put:16:16 | 2 | Strata | 0 | **failed**: m3 did not answer / x | - |");
+    assertThat(CompareReport.hashKv(List.of())).isEmpty();
+  }
+
+  @Test
   void chartsAndProfiles_linkedBesideTheReport() {
     String charts = CompareReport.charts(Map.of("put", "report-put.svg"), 2);
     String profiles =

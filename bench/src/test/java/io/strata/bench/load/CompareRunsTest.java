@@ -46,6 +46,21 @@ class CompareRunsTest {
   }
 
   @Test
+  void checkHashKv_andWatchRuns_parse() {
+    compare(
+        "--runs", "watch:1000:16,watch-latency:100", "--check-hashkv", "--watched-key-total", "10");
+    LoadOptions shared =
+        LoadOptions.parse(Workload.PUT, List.of("--duration", "1s", "--check-hashkv"));
+
+    assertThat(RunSpec.parse("watch:100").apply(shared).checkHashKv()).isTrue();
+    assertThat(
+            RunSpec.parse("put:1").apply(LoadOptions.parse(Workload.PUT, List.of())).checkHashKv())
+        .isFalse();
+    assertThatThrownBy(() -> compare("--runs", "watch:10", "--watch-per-stream", "5"))
+        .hasMessageContaining("unknown flag --watch-per-stream");
+  }
+
+  @Test
   void profile_needsOutAndTheLoaderJar() {
     assertThatThrownBy(() -> compare("--profile"))
         .isInstanceOf(IllegalArgumentException.class)

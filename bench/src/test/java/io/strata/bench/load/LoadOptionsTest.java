@@ -205,7 +205,80 @@ class LoadOptionsTest {
             new RunSpec(Workload.WATCH_LATENCY, Consistency.LINEARIZABLE, 1000, 16),
             new RunSpec(Workload.K8S, Consistency.LINEARIZABLE, 4, 2));
     assertThat(RunSpec.parse("lease-keepalive:16:16")).hasToString("lease-keepalive:16:16");
-    assertThatThrownBy(() -> RunSpec.parse("watch:4")).hasMessageContaining("watch-latency");
+    assertThat(RunSpec.parse("watch:4"))
+        .isEqualTo(new RunSpec(Workload.WATCH, Consistency.LINEARIZABLE, 4, 4));
+    assertThatThrownBy(() -> RunSpec.parse("watches:4")).hasMessageContaining("watch-latency");
+  }
+
+  @Test
+  void parse_watch_etcdFlagsAndDefaults() {
+    LoadOptions defaults = LoadOptions.parse(Workload.WATCH, List.of());
+    LoadOptions o =
+        LoadOptions.parse(
+            Workload.WATCH,
+            List.of(
+                "--streams", "4",
+                "--watch-per-stream", "3",
+                "--watched-key-total", "5",
+                "--put-total", "50",
+                "--put-rate", "20"));
+
+    // etcd's benchmark watch: 10 streams of 100 watchers, 1 key of 32 bytes, 1,000 puts, no limit.
+    assertThat(defaults.params().streams()).isEqualTo(10);
+    assertThat(defaults.params().watchers()).isEqualTo(1000);
+    assertThat(defaults.params().watchedKeys()).isEqualTo(1);
+    assertThat(defaults.keySize()).isEqualTo(32);
+    assertThat(defaults.total()).isEqualTo(1000);
+    assertThat(defaults.requestRate()).isZero();
+    assertThat(o.params().watchers()).isEqualTo(12);
+    assertThat(o.params().streams()).isEqualTo(4);
+    assertThat(o.params().watchedKeys()).isEqualTo(5);
+    assertThat(o.total()).isEqualTo(50);
+    assertThat(o.requestRate()).isEqualTo(20);
+    assertThat(LoadOptions.parse(Workload.WATCH, List.of("--total", "7", "--rate", "9")))
+        .extracting(LoadOptions::total, LoadOptions::requestRate)
+        .containsExactly(7L, 9);
+  }
+
+  @Test
+  void parse_watch_badFlags_throw() {
+    assertThatThrownBy(
+            () -> LoadOptions.parse(Workload.WATCH, List.of("--total", "1", "--put-total", "2")))
+        .hasMessageContaining("not both");
+    assertThatThrownBy(
+            () -> LoadOptions.parse(Workload.WATCH, List.of("--rate", "1", "--put-rate", "2")))
+        .hasMessageContaining("not both");
+    assertThatThrownBy(() -> LoadOptions.parse(Workload.WATCH, List.of("--watchers", "2")))
+        .hasMessageContaining("unknown flag --watchers");
+    assertThatThrownBy(
+            () -> LoadOptions.parse(Workload.WATCH_LATENCY, List.of("--watch-per-stream", "2")))
+        .hasMessageContaining("unknown flag --watch-per-stream");
+    assertThatThrownBy(() -> LoadOptions.parse(Workload.WATCH, List.of("--val-size", "4")))
+        .hasMessageContaining("--val-size");
+    assertThatThrownBy(
+            () ->
+                LoadOptions.parse(
+                    Workload.WATCH, List.of("--streams", "1000", "--watch-per-stream", "1001")))
+        .hasMessageContaining("--watch-per-stream");
+    assertThatThrownBy(() -> LoadOptions.parse(Workload.WATCH, List.of("--watched-key-total", "0")))
+        .hasMessageContaining("--watched-key-total");
+  }
+
+  @Test
+  void runSpec_apply_watchClientsAreWatchersWithOnePutterAndTheSweepsRate() {
+    LoadOptions shared =
+        LoadOptions.parse(
+            Workload.PUT, List.of("--duration", "1s", "--val-size", "256", "--rate", "300"));
+
+    LoadOptions watch = RunSpec.parse("watch:1000:16").apply(shared);
+
+    assertThat(watch.workload()).isEqualTo(Workload.WATCH);
+    assertThat(watch.params().watchers()).isEqualTo(1000);
+    assertThat(watch.params().streams()).isEqualTo(10);
+    assertThat(watch.clients()).isEqualTo(1);
+    assertThat(watch.conns()).isEqualTo(16);
+    assertThat(watch.requestRate()).isEqualTo(300);
+    assertThat(RunSpec.parse("watch:3").apply(shared).params().streams()).isEqualTo(3);
   }
 
   @Test

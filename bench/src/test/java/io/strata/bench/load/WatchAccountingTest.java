@@ -2,6 +2,7 @@ package io.strata.bench.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * watch-latency's accounting against a fake server whose first watcher never hears a put: the
+ * The watch workloads' accounting against a fake server whose first watcher never hears a put: the
  * events it misses must show up as errors, not vanish into the total of the others.
  */
 @Timeout(60)
@@ -38,8 +39,7 @@ class WatchAccountingTest {
     }
   }
 
-  @Test
-  void watchLatency_aDeafWatcher_countsItsEventsAsMissing() throws Exception {
+  private int startFake() throws java.io.IOException {
     FakeEtcd fake = new FakeEtcd();
     server =
         NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
@@ -47,11 +47,50 @@ class WatchAccountingTest {
             .addService(fake.watch)
             .build()
             .start();
+    return server.getPort();
+  }
+
+  @Test
+  void watch_aDeafWatcher_countsThePutsToItsKeyAsMissing() throws Exception {
+    int port = startFake();
+    // Four watchers of two keys, two each: watchers 0 and 2 watch key 0, 1 and 3 key 1. Six puts
+    // alternate between the keys, so whichever watcher is deaf misses three.
+    LoadOptions o =
+        LoadOptions.parse(
+            Workload.WATCH,
+            List.of(
+                "--endpoints",
+                "127.0.0.1:" + port,
+                "--streams",
+                "2",
+                "--watch-per-stream",
+                "2",
+                "--watched-key-total",
+                "2",
+                "--sequential-keys",
+                "--key-space-size",
+                "2",
+                "--put-total",
+                "6",
+                "--request-timeout",
+                "1s"));
+
+    LoadResult r = new LoadGenerator(o, null).run();
+
+    assertThat(r.ok()).isEqualTo(9); // 6 puts x 2 watchers, less the deaf one's 3
+    assertThat(r.errors()).containsExactly(java.util.Map.entry("MISSING_EVENT", 3L));
+    assertThat(r.details().get("expected_events").longValue()).isEqualTo(12);
+    assertThat(r.details().get("watched_keys").longValue()).isEqualTo(2);
+  }
+
+  @Test
+  void watchLatency_aDeafWatcher_countsItsEventsAsMissing() throws Exception {
+    int port = startFake();
     LoadOptions o =
         LoadOptions.parse(
             Workload.WATCH_LATENCY,
             List.of(
-                "--endpoints", "127.0.0.1:" + server.getPort(),
+                "--endpoints", "127.0.0.1:" + port,
                 "--watchers", "3",
                 "--streams", "1",
                 "--put-rate", "0",
@@ -65,12 +104,15 @@ class WatchAccountingTest {
     assertThat(r.details().get("puts").longValue()).isEqualTo(5);
   }
 
-  /** Just enough of etcd for watch-latency: puts that notify every watcher but the first. */
+  /**
+   * Just enough of etcd for the watch workloads: a put notifies every watcher of its key but the
+   * first watcher created.
+   */
   private static final class FakeEtcd {
     private final List<Watcher> watchers = new CopyOnWriteArrayList<>();
     private long revision = 1;
 
-    private record Watcher(long id, StreamObserver<WatchResponse> stream) {}
+    private record Watcher(long id, ByteString key, StreamObserver<WatchResponse> stream) {}
 
     final KVGrpc.KVImplBase kv =
         new KVGrpc.KVImplBase() {
@@ -89,6 +131,9 @@ class WatchAccountingTest {
                               .setModRevision(rev))
                       .build();
               for (Watcher w : watchers.subList(1, watchers.size())) {
+                if (!w.key().equals(request.getKey())) {
+                  continue;
+                }
                 synchronized (w.stream()) {
                   w.stream()
                       .onNext(
@@ -118,7 +163,7 @@ class WatchAccountingTest {
                 }
                 long id = nextId++;
                 synchronized (FakeEtcd.this) {
-                  watchers.add(new Watcher(id, stream));
+                  watchers.add(new Watcher(id, request.getCreateRequest().getKey(), stream));
                 }
                 synchronized (stream) {
                   stream.onNext(WatchResponse.newBuilder().setWatchId(id).setCreated(true).build());

@@ -72,6 +72,15 @@ class WorkloadSmokeTest {
         assertThat(r.details().get("reads").longValue() + r.details().get("writes").longValue())
             .isEqualTo(r.ok());
       }
+      case WATCH -> {
+        long puts = r.details().get("puts").longValue();
+        assertThat(puts).isPositive();
+        assertThat(r.details().get("watched_keys").longValue()).isEqualTo(3);
+        // Four watchers of three keys: key 0 has two, so its puts are delivered twice.
+        assertThat(r.details().get("expected_events").longValue()).isGreaterThan(puts);
+        assertThat(r.ok()).isEqualTo(r.details().get("expected_events").longValue());
+        assertThat(r.details().get("create_p50_us").longValue()).isPositive();
+      }
       case WATCH_LATENCY -> {
         long puts = r.details().get("puts").longValue();
         assertThat(puts).isPositive();
@@ -105,8 +114,8 @@ class WorkloadSmokeTest {
     System.out.println(r.markdownRow());
 
     assertThat(r.errors()).as("errors of %s: %s", workload, r.toJson()).isEmpty();
-    // watch-latency's requests are deliveries, four per put; its puts are what the rate paces.
-    long sent = workload == Workload.WATCH_LATENCY ? r.details().get("puts").longValue() : r.ok();
+    // The watch workloads' requests are deliveries, several per put; the rate paces the puts.
+    long sent = workload.clientsAreWatchers() ? r.details().get("puts").longValue() : r.ok();
     assertThat(sent)
         .as("requests of %s at %d/s for %ss", workload, rate, seconds)
         .isBetween((long) (rate * seconds / 2), (long) (rate * seconds) + 1);
@@ -144,6 +153,39 @@ class WorkloadSmokeTest {
   }
 
   /**
+   * {@code --check-hashkv} against the real member: after the puts it hashes at the member's
+   * revision, which the puts moved past theirs, and finds nothing wrong.
+   */
+  @Test
+  void main_checkHashKv_hashesTheMemberAtItsRevision() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        LoadMain.run(
+            List.of(
+                "put",
+                "--endpoints",
+                endpoint,
+                "--total",
+                "20",
+                "--key-space-size",
+                "10",
+                "--check-hashkv"),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    String json = out.toString(StandardCharsets.UTF_8).lines().findFirst().orElseThrow();
+    java.util.regex.Matcher revision =
+        java.util.regex.Pattern.compile("\"hashkv_revision\":(\\d+)").matcher(json);
+    assertThat(code).isZero();
+    assertThat(json).contains("\"ok\":20,\"errors\":{}");
+    assertThat(revision.find()).as("hashkv_revision in %s", json).isTrue();
+    assertThat(Long.parseLong(revision.group(1))).isGreaterThan(20);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("HashKV at revision " + revision.group(1) + ": agree (one member");
+  }
+
+  /**
    * Two clients over two connections, {@code run}'s flags (a duration, a rate), plus what the
    * workload needs.
    */
@@ -166,6 +208,16 @@ class WorkloadSmokeTest {
       case TXN_PUT -> f.addAll(List.of("--txn-ops", "4"));
       case TXN_MIXED -> f.addAll(List.of("--txn-ops", "2", "--rw-ratio", "2"));
       case LEASE_KEEPALIVE -> f.addAll(List.of("--lease-ttl", "30"));
+      case WATCH ->
+          f.addAll(
+              List.of(
+                  "--streams",
+                  "2",
+                  "--watch-per-stream",
+                  "2",
+                  "--watched-key-total",
+                  "3",
+                  "--sequential-keys"));
       case WATCH_LATENCY -> {
         f.addAll(List.of("--watchers", "4", "--streams", "2"));
         if (!rated) {
