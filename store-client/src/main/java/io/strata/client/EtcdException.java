@@ -11,15 +11,24 @@ public class EtcdException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final Status.Code code;
+  private final String message;
 
   public EtcdException(Status.Code code, String message) {
     super(message);
     this.code = code;
+    this.message = message;
   }
 
   public EtcdException(Status.Code code, String message, Throwable cause) {
     super(message, cause);
     this.code = code;
+    this.message = message;
+  }
+
+  /** etcd's message: never null, unlike {@link Throwable#getMessage()} in general. */
+  @Override
+  public String getMessage() {
+    return message;
   }
 
   /** The gRPC status code etcd answered with. */

@@ -73,8 +73,20 @@ public final class GetOptions {
     }
 
     public Builder sort(SortTarget target, SortOrder order) {
-      request.setSortTarget(RangeRequest.SortTarget.forNumber(target.ordinal()));
-      request.setSortOrder(RangeRequest.SortOrder.forNumber(order.ordinal()));
+      request.setSortTarget(
+          switch (target) {
+            case KEY -> RangeRequest.SortTarget.KEY;
+            case VERSION -> RangeRequest.SortTarget.VERSION;
+            case CREATE -> RangeRequest.SortTarget.CREATE;
+            case MOD -> RangeRequest.SortTarget.MOD;
+            case VALUE -> RangeRequest.SortTarget.VALUE;
+          });
+      request.setSortOrder(
+          switch (order) {
+            case NONE -> RangeRequest.SortOrder.NONE;
+            case ASCEND -> RangeRequest.SortOrder.ASCEND;
+            case DESCEND -> RangeRequest.SortOrder.DESCEND;
+          });
       return this;
     }
 

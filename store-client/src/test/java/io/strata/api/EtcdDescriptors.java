@@ -146,34 +146,24 @@ final class EtcdDescriptors {
   /** A non-default value for {@code f}; {@code index} varies it between repeated elements. */
   private static Object value(FieldDescriptor f, int index) {
     int n = f.getNumber() + 100 * index;
-    switch (f.getType()) {
-      case BOOL:
-        return true;
-      case INT64:
-      case SINT64:
-      case SFIXED64:
-        return (n % 2 == 0 ? -1L : 1L) * (n * 1_000_000_007L); // negative too: 10-byte varints
-      case UINT64:
-      case FIXED64:
-        return 0x8000_0000_0000_0000L | n; // top bit set: above Long.MAX_VALUE unsigned
-      case INT32:
-      case SINT32:
-      case SFIXED32:
-        return -(n * 7919);
-      case UINT32:
-      case FIXED32:
-        return 0x8000_0000 | n;
-      case STRING:
-        return f.getName() + "-" + n + "-\u00fc\u2713";
-      case BYTES:
-        return ByteString.copyFrom(
-            new byte[] {0, (byte) 0xff, (byte) n, 'k', (byte) 0x80}, 0, 5 - index);
-      case ENUM:
+    return switch (f.getType()) {
+      case BOOL -> true;
+      // negative too: 10-byte varints
+      case INT64, SINT64, SFIXED64 -> (n % 2 == 0 ? -1L : 1L) * (n * 1_000_000_007L);
+      // top bit set: above Long.MAX_VALUE unsigned
+      case UINT64, FIXED64 -> 0x8000_0000_0000_0000L | n;
+      case INT32, SINT32, SFIXED32 -> -(n * 7919);
+      case UINT32, FIXED32 -> 0x8000_0000 | n;
+      case STRING -> f.getName() + "-" + n + "-\u00fc\u2713";
+      case BYTES ->
+          ByteString.copyFrom(
+              new byte[] {0, (byte) 0xff, (byte) n, 'k', (byte) 0x80}, 0, 5 - index);
+      case ENUM -> {
         List<EnumValueDescriptor> values = f.getEnumType().getValues();
         // The highest value is non-zero; the second element also covers zero inside a list.
-        return index == 0 ? values.get(values.size() - 1) : values.get(0);
-      default:
-        throw new IllegalArgumentException("etcd's API does not use " + f.getType());
-    }
+        yield index == 0 ? values.get(values.size() - 1) : values.get(0);
+      }
+      default -> throw new IllegalArgumentException("etcd's API does not use " + f.getType());
+    };
   }
 }

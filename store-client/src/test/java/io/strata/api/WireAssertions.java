@@ -131,11 +131,15 @@ final class WireAssertions {
   /** etcd's proto packages map one to one onto {@code io.strata.api.<package>}. */
   static String ourJavaClassName(Descriptor type) {
     if (type.getContainingType() != null) {
-      throw new IllegalArgumentException("etcd's API has no nested messages: " + type);
+      throw new IllegalArgumentException(
+          "etcd's API has no nested messages: " + type.getFullName());
     }
     return "io.strata.api." + type.getFile().getPackage() + "." + type.getName();
   }
 
+  // A generated class that is missing or lacks newBuilder() fails the test that needs it: an
+  // AssertionError reports that as a test failure, which is what it is.
+  @SuppressWarnings("RethrowReflectiveOperationExceptionAsLinkageError")
   private static Message.Builder newBuilder(String className) {
     try {
       Class<?> c = Class.forName(className);
@@ -174,17 +178,16 @@ final class WireAssertions {
 
   private static Object convertValue(
       FieldDescriptor src, FieldDescriptor dst, Object value, Message.Builder owner) {
-    switch (src.getJavaType()) {
-      case MESSAGE:
-        return copyByFieldName((Message) value, owner.newBuilderForField(dst)).build();
-      case ENUM:
+    return switch (src.getJavaType()) {
+      case MESSAGE -> copyByFieldName((Message) value, owner.newBuilderForField(dst)).build();
+      case ENUM -> {
         int number = ((EnumValueDescriptor) value).getNumber();
         EnumValueDescriptor ours = dst.getEnumType().findValueByNumber(number);
         assertThat(ours).as("%s has value %d", dst.getEnumType().getFullName(), number).isNotNull();
         assertThat(ours.getName()).isEqualTo(((EnumValueDescriptor) value).getName());
-        return ours;
-      default:
-        return value; // scalars, strings and ByteString are shared runtime types
-    }
+        yield ours;
+      }
+      default -> value; // scalars, strings and ByteString are shared runtime types
+    };
   }
 }

@@ -48,13 +48,13 @@ final class CheckCommand {
         names = "--load",
         defaultValue = "s",
         description = "The performance check's workload model: s, m, l or xl")
-    String load;
+    String load = "s";
 
     @Option(
         names = "--prefix",
         defaultValue = "/etcdctl-check-perf/",
         description = "The prefix for writing the performance check's keys")
-    String prefix;
+    String prefix = "/etcdctl-check-perf/";
 
     @Option(
         names = "--auto-compact",
@@ -64,6 +64,9 @@ final class CheckCommand {
     @Option(names = "--auto-defrag", description = "Defragment the storage after the check")
     boolean autoDefrag;
 
+    // Each put's outcome is recorded by its whenComplete callback (a latency or a failure): the
+    // future that whenComplete returns is not needed.
+    @SuppressWarnings("FutureReturnValueIgnored")
     @Override
     public Integer call() throws Exception {
       int[] model = LOADS.get(load);

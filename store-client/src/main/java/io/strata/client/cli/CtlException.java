@@ -15,10 +15,18 @@ final class CtlException extends RuntimeException {
   static final int EXIT_BAD_ARGS = 128;
 
   private final int exitCode;
+  private final String message;
 
   CtlException(int exitCode, String message) {
     super(message);
     this.exitCode = exitCode;
+    this.message = message;
+  }
+
+  /** The message after {@code Error: }; never null, unlike {@link Throwable#getMessage()}. */
+  @Override
+  public String getMessage() {
+    return message;
   }
 
   int exitCode() {

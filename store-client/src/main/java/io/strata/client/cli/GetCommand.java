@@ -5,6 +5,7 @@ import io.strata.client.Client;
 import io.strata.client.GetOptions;
 import io.strata.client.SortOrder;
 import io.strata.client.SortTarget;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -72,7 +73,7 @@ final class GetCommand extends Verb {
             .countOnly(countOnly)
             .prefix(prefix)
             .fromKey(fromKey);
-    switch (consistency.toLowerCase()) {
+    switch (consistency.toLowerCase(Locale.ROOT)) {
       case "l" -> {}
       case "s" -> b.serializable(true);
       default ->
@@ -96,7 +97,7 @@ final class GetCommand extends Verb {
   }
 
   private static SortTarget target(String s) {
-    return switch (s.toUpperCase()) {
+    return switch (s.toUpperCase(Locale.ROOT)) {
       case "", "KEY" -> SortTarget.KEY;
       case "CREATE" -> SortTarget.CREATE;
       case "MODIFY" -> SortTarget.MOD;
@@ -107,7 +108,7 @@ final class GetCommand extends Verb {
   }
 
   private static SortOrder order(String s) {
-    return switch (s.toUpperCase()) {
+    return switch (s.toUpperCase(Locale.ROOT)) {
       case "" -> SortOrder.NONE;
       case "ASCEND" -> SortOrder.ASCEND;
       case "DESCEND" -> SortOrder.DESCEND;

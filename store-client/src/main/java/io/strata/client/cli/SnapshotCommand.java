@@ -46,7 +46,7 @@ final class SnapshotCommand {
       }
       Path target = file.toAbsolutePath();
       Path part = target.resolveSibling(target.getFileName() + ".part");
-      Progress progress = new Progress(ctl.err, System.console() != null);
+      Progress progress = new Progress(ctl.err, onTerminal());
       try (Client client = ctl.client();
           OutputStream out = new BufferedOutputStream(Files.newOutputStream(part), 1 << 16)) {
         await(client.maintenance().snapshot(out, progress::update));
@@ -62,6 +62,13 @@ final class SnapshotCommand {
       progress.done();
       ctl.out.println("Snapshot saved at " + file);
       return 0;
+    }
+
+    // Java 17 is the floor, where System.console() is null unless the JVM runs on a terminal;
+    // Console.isTerminal(), which newer JDKs need for that question, only exists from Java 22.
+    @SuppressWarnings("SystemConsoleNull")
+    private static boolean onTerminal() {
+      return System.console() != null;
     }
   }
 
@@ -97,15 +104,16 @@ final class SnapshotCommand {
     private String line() {
       double seconds = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
       return String.format(
-          "snapshot: %s received, %s/s", human(bytes), human((long) (bytes / seconds)));
+          "snapshot: %s received, %s/s", human(bytes), human((long) ((double) bytes / seconds)));
     }
 
     private static String human(long n) {
       if (n < 1024) {
         return n + " B";
       }
-      int unit = (int) (Math.log(n) / Math.log(1024));
-      return String.format("%.1f %siB", n / Math.pow(1024, unit), "KMGTPE".charAt(unit - 1));
+      int unit = (int) (Math.log((double) n) / Math.log(1024));
+      return String.format(
+          "%.1f %siB", (double) n / Math.pow(1024, unit), "KMGTPE".charAt(unit - 1));
     }
   }
 
@@ -113,8 +121,8 @@ final class SnapshotCommand {
   static final class ServerSide {
     private ServerSide() {}
 
-    static Integer unavailable(String verb) {
-      throw new CtlException(
+    static CtlException unavailable(String verb) {
+      return new CtlException(
           CtlException.EXIT_BAD_FEATURE,
           "snapshot "
               + verb
@@ -132,7 +140,7 @@ final class SnapshotCommand {
 
       @Override
       public Integer call() {
-        return unavailable("status");
+        throw unavailable("status");
       }
     }
 
@@ -146,7 +154,7 @@ final class SnapshotCommand {
 
       @Override
       public Integer call() {
-        return unavailable("restore");
+        throw unavailable("restore");
       }
     }
   }

@@ -7,6 +7,7 @@ import io.strata.client.cli.output.Printer;
 import io.strata.client.internal.Errors;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,8 +94,9 @@ public final class StrataCtl {
   public static int run(String[] args, PrintStream out, PrintStream err, InputStream in) {
     StrataCtl root = new StrataCtl(out, err, in);
     CommandLine cl = new CommandLine(root);
-    cl.setOut(new java.io.PrintWriter(out, true));
-    cl.setErr(new java.io.PrintWriter(err, true));
+    // picocli's usage and error text, in the UTF-8 that stratactl prints everything in.
+    cl.setOut(new java.io.PrintWriter(out, true, StandardCharsets.UTF_8));
+    cl.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
     cl.setExecutionExceptionHandler(
         (e, line, parsed) -> {
           err.println("Error: " + message(e));
@@ -114,8 +116,8 @@ public final class StrataCtl {
 
   private static String message(Throwable t) {
     Throwable e = Errors.unwrap(t);
-    if (e instanceof CtlException) {
-      return e.getMessage();
+    if (e instanceof CtlException c) {
+      return c.getMessage();
     }
     EtcdException etcd = Errors.from(e);
     if (etcd.code() == Status.Code.DEADLINE_EXCEEDED) {

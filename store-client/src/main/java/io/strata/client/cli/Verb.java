@@ -24,7 +24,7 @@ abstract class Verb implements Callable<Integer> {
       Thread.currentThread().interrupt();
       throw new CtlException(CtlException.EXIT_INTERRUPTED, "interrupted");
     } catch (ExecutionException e) {
-      throw Errors.from(e.getCause());
+      throw Errors.from(e); // unwraps it to the cause
     }
   }
 

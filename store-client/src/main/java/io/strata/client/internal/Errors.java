@@ -5,6 +5,7 @@ import io.strata.client.CompactedException;
 import io.strata.client.EtcdException;
 import io.strata.client.LeaseNotFoundException;
 import java.net.ConnectException;
+import java.util.Locale;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
@@ -22,7 +23,8 @@ public final class Errors {
     }
     Status s = Status.fromThrowable(e);
     String description = s.getDescription();
-    String message = description == null ? s.getCode().name().toLowerCase() : description;
+    String message =
+        description == null ? s.getCode().name().toLowerCase(Locale.ROOT) : description;
     if (CompactedException.MESSAGE.equals(message)) {
       return new CompactedException(-1);
     }

@@ -74,6 +74,9 @@ final class LeaseKeeper implements KeepAlive {
     send();
   }
 
+  // The timeout task only cancels a stream that got no answer in time (and does nothing once
+  // closed): nothing waits for it.
+  @SuppressWarnings("FutureReturnValueIgnored")
   private void send() {
     ClientCallStreamObserver<LeaseKeepAliveRequest> s;
     synchronized (lock) {

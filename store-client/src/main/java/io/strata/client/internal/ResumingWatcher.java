@@ -144,6 +144,9 @@ final class ResumingWatcher implements Watcher {
     listener.onError(error);
   }
 
+  // The scheduled open() does nothing once closed, and a stream it opens reports its failure
+  // through its observer, which reconnects again: nothing waits for the task itself.
+  @SuppressWarnings("FutureReturnValueIgnored")
   private void reconnect(ManagedChannel failed) {
     int attempt;
     synchronized (lock) {

@@ -56,6 +56,9 @@ final class Retrier {
     return result;
   }
 
+  // A scheduled retry reports its outcome through result, as this attempt does: nothing waits for
+  // the task itself.
+  @SuppressWarnings("FutureReturnValueIgnored")
   private <T> void attempt(
       CompletableFuture<T> result,
       boolean idempotent,

@@ -13,7 +13,9 @@ final class FakeEtcd implements AutoCloseable {
   private final Server server;
 
   FakeEtcd(BindableService... services) throws IOException {
-    NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0));
+    NettyServerBuilder b =
+        NettyServerBuilder.forAddress(
+            new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 0));
     for (BindableService s : services) {
       b.addService(s);
     }

@@ -15,6 +15,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -23,9 +24,10 @@ import org.junit.jupiter.api.Timeout;
 class LeaseKeeperTest {
   /** Answers keep-alives with {@code ttl}, or never when {@code ttl} is null. */
   static final class FakeLease extends LeaseGrpc.LeaseImplBase {
-    final Long ttl;
+    /** The TTL it answers with; null for a member that never answers. */
+    final @Nullable Long ttl;
 
-    FakeLease(Long ttl) {
+    FakeLease(@Nullable Long ttl) {
       this.ttl = ttl;
     }
 

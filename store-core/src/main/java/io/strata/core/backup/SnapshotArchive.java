@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The snapshot file format: {@code "STRATA-SNAPSHOT\n"}, a format version, then for each file of a
@@ -104,7 +105,8 @@ public final class SnapshotArchive {
     readInto(in, null);
   }
 
-  private static void readInto(InputStream raw, Path dir) throws IOException {
+  /** Reads the archive into {@code dir}, or only checks it when {@code dir} is null. */
+  private static void readInto(InputStream raw, @Nullable Path dir) throws IOException {
     MessageDigest sha = sha256();
     BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 16);
     DataInputStream data = new DataInputStream(new DigestInputStream(buffered, sha));
@@ -168,7 +170,7 @@ public final class SnapshotArchive {
     }
   }
 
-  private static void copy(DataInputStream in, long size, Path file) throws IOException {
+  private static void copy(DataInputStream in, long size, @Nullable Path file) throws IOException {
     byte[] buf = new byte[1 << 16];
     try (OutputStream out =
         file == null ? OutputStream.nullOutputStream() : Files.newOutputStream(file)) {

@@ -69,7 +69,8 @@ public final class FailPoints {
 
   static Map<String, Action> parse(String spec) {
     Map<String, Action> armed = new ConcurrentHashMap<>();
-    for (String part : spec.split(",")) {
+    // -1 keeps trailing empty parts, which are skipped below like any other empty part.
+    for (String part : spec.split(",", -1)) {
       String p = part.trim();
       if (p.isEmpty()) {
         continue;

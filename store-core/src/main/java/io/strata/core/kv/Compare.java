@@ -8,6 +8,9 @@ import java.util.Objects;
  * value}. A missing key compares as 0 on numeric targets, and a VALUE compare on a missing key is
  * always false.
  */
+// Keys and values are byte arrays throughout the engine; nothing compares or hashes a Compare,
+// so the arrays' identity-based equals and hashCode are never used.
+@SuppressWarnings("ArrayRecordComponent")
 public record Compare(
     byte[] key, byte[] rangeEnd, Target target, Result result, long number, byte[] value) {
 

@@ -3,6 +3,9 @@ package io.strata.core.kv;
 import java.util.Objects;
 
 /** etcd's {@code DeleteRangeRequest}; the interval follows {@link RangeRequest}'s rules. */
+// Keys are byte arrays throughout the engine; nothing compares or hashes a request, so the
+// arrays' identity-based equals and hashCode are never used.
+@SuppressWarnings("ArrayRecordComponent")
 public record DeleteRangeRequest(byte[] key, byte[] rangeEnd, boolean prevKv) {
   public DeleteRangeRequest {
     Objects.requireNonNull(key, "key");

@@ -12,6 +12,9 @@ import java.util.Objects;
  * <p>A DELETE event carries a key value with only {@code key} and {@code modRevision} set, as etcd
  * sends it.
  */
+// Keys and values are byte arrays throughout the engine; equals, hashCode and toString below use
+// the arrays' contents.
+@SuppressWarnings("ArrayRecordComponent")
 public record KeyValue(
     byte[] key, long createRevision, long modRevision, long version, byte[] value, long lease) {
 

@@ -8,6 +8,9 @@ import java.util.Objects;
  * rangeEnd = "\0"} means every key. {@code limit} 0 is unlimited; {@code revision} 0 or below means
  * the current revision. The min/max revision filters are ignored when 0.
  */
+// Keys are byte arrays throughout the engine; nothing compares or hashes a request, so the
+// arrays' identity-based equals and hashCode are never used.
+@SuppressWarnings("ArrayRecordComponent")
 public record RangeRequest(
     byte[] key,
     byte[] rangeEnd,

@@ -7,6 +7,9 @@ import org.jspecify.annotations.Nullable;
  * A request's key interval in etcd's terms: {@code [start, end)}, a single key, or everything from
  * {@code start} on ({@code end == null}).
  */
+// Keys are byte arrays throughout the engine; nothing compares or hashes a KeyRange, so the
+// arrays' identity-based equals and hashCode are never used.
+@SuppressWarnings("ArrayRecordComponent")
 record KeyRange(byte[] start, byte @Nullable [] end, boolean single) {
 
   /** Reads etcd's {@code (key, range_end)} pair. */

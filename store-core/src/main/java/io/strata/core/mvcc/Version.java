@@ -9,6 +9,9 @@ import io.strata.core.schema.RevisionKeys;
  * left by a delete. The value layout in the KEY column family is {@code kind(1) createRevision(8)
  * version(8) lease(8) value(rest)}; a tombstone is the single kind byte.
  */
+// Keys and values are byte arrays throughout the engine; nothing compares or hashes a Version, so
+// the arrays' identity-based equals and hashCode are never used.
+@SuppressWarnings("ArrayRecordComponent")
 record Version(
     byte[] key,
     long main,

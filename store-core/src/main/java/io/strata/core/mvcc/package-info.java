@@ -12,8 +12,8 @@
  *
  * <p>Rules: there is no in-memory key index, only a cache bounded in bytes, so memory does not grow
  * with the key count beyond it; readers use backend snapshots (or the cache) and never block the
- * writer; every expected failure is a typed {@link
- * io.strata.core.StoreException} raised before anything is written.
+ * writer; every expected failure is a typed {@link io.strata.core.StoreException} raised before
+ * anything is written.
  */
 @NullMarked
 package io.strata.core.mvcc;

@@ -60,7 +60,7 @@ public final class WatchHub implements AutoCloseable {
   private final Set<Watcher> unsynced = new LinkedHashSet<>();
 
   // @GuardedBy("lock")
-  private final Map<Object, Set<Watcher>> byOwner = new IdentityHashMap<>();
+  private final IdentityHashMap<Object, Set<Watcher>> byOwner = new IdentityHashMap<>();
 
   // @GuardedBy("lock")
   private long lastNotified;
@@ -71,6 +71,9 @@ public final class WatchHub implements AutoCloseable {
    * @param progressInterval how often synced watchers that asked for it get a progress notification
    *     (etcd's {@code --experimental-watch-progress-notify-interval}, 10 minutes)
    */
+  // The periodic tasks' futures are not kept: close() ends both with executor.shutdownNow(), and
+  // nothing waits on them. A task that threw would stop repeating (syncSafely catches and logs).
+  @SuppressWarnings("FutureReturnValueIgnored")
   public WatchHub(
       Supplier<? extends KvStore> store, Duration syncInterval, Duration progressInterval) {
     this.store = store;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.strata.core.kv.Bytes;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,8 +37,8 @@ public abstract class BackendContractTest {
     }
   }
 
-  private static String str(byte[] b) {
-    return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+  private static @Nullable String str(byte @Nullable [] b) {
+    return b == null ? null : new String(b, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   @Test

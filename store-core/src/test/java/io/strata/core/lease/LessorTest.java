@@ -262,7 +262,7 @@ class LessorTest {
     clock.advance(Duration.ofMillis(500));
     assertThat(lessor.checkpoints().leases()).isEmpty(); // 9.5 s rounds up to 10: nothing aged
 
-    clock.advance(Duration.ofMillis(1000));
+    clock.advance(Duration.ofSeconds(1));
     assertThat(lessor.checkpoints().leases()).containsExactly(new Lessor.Checkpoint(1, 9));
   }
 

@@ -20,7 +20,9 @@ class LatestVersionsTest {
     LatestVersions cache = new LatestVersions(1 << 20);
     cache.put(live("a", 2, 10));
     cache.put(live("a", 5, 10));
-    assertThat(cache.get(key("a")).main()).isEqualTo(5);
+    Version a = cache.get(key("a"));
+    assertThat(a).isNotNull();
+    assertThat(a.main()).isEqualTo(5);
     assertThat(cache.get(key("b"))).isNull();
   }
 

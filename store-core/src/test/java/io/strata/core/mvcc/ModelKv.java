@@ -55,6 +55,8 @@ final class ModelKv {
   }
 
   /** One version of a key at revision {@code (main, sub)}; a tombstone records a delete. */
+  // Nothing compares or hashes an Entry (keys are matched with Arrays.equals).
+  @SuppressWarnings("ArrayRecordComponent")
   private record Entry(
       byte[] key,
       long main,
@@ -73,6 +75,8 @@ final class ModelKv {
   }
 
   /** A literal key interval of etcd's duplicate-key check: {@code begin <= k < end}. */
+  // Nothing compares or hashes an Interval: only contains(k) reads it.
+  @SuppressWarnings("ArrayRecordComponent")
   private record Interval(byte[] begin, byte[] end) {
     boolean contains(byte[] k) {
       return Bytes.compare(begin, k) <= 0 && Bytes.compare(k, end) < 0;
@@ -459,8 +463,12 @@ final class ModelKv {
       // Checked before the transaction, but an earlier op of it deleted the key.
       throw new UndefinedInEtcdException("ignore_value/ignore_lease on a key the txn deleted");
     }
-    byte[] value = r.ignoreValue() ? prev.value() : r.value();
-    long lease = r.ignoreLease() ? prev.lease() : r.lease();
+    byte[] value = r.value();
+    long lease = r.lease();
+    if (prev != null) {
+      value = r.ignoreValue() ? prev.value() : value;
+      lease = r.ignoreLease() ? prev.lease() : lease;
+    }
     long create = prev == null ? writeMain : prev.createRevision();
     long version = prev == null ? 1 : prev.version() + 1;
     append(new Entry(r.key(), writeMain, writeSub++, false, create, version, lease, value));

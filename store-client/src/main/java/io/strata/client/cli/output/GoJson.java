@@ -140,7 +140,8 @@ public final class GoJson {
   static String camel(String name) {
     StringBuilder sb = new StringBuilder();
     boolean upper = true;
-    for (char c : name.toCharArray()) {
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
       if (c == '_') {
         upper = true;
       } else {

@@ -41,9 +41,9 @@ final class Rows {
       return n + " B";
     }
     String[] units = {"B", "kB", "MB", "GB", "TB", "PB", "EB"};
-    double e = Math.floor(Math.log(n) / Math.log(1000));
+    double e = Math.floor(Math.log((double) n) / Math.log(1000));
     String suffix = units[(int) e];
-    double v = Math.floor(n / Math.pow(1000, e) * 10 + 0.5) / 10;
+    double v = Math.floor((double) n / Math.pow(1000, e) * 10 + 0.5) / 10;
     String f = v < 10 ? String.format("%.1f", v) : String.format("%.0f", v);
     return f + " " + suffix;
   }

@@ -5,6 +5,7 @@ import io.strata.api.etcdserverpb.MemberListResponse;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * {@code -w table}: etcdctl's tables for member list and the endpoint commands (ASCII boxes, cells
@@ -73,7 +74,7 @@ public final class TablePrinter extends SimplePrinter {
     out.println(rule);
     StringBuilder head = new StringBuilder("|");
     for (int i = 0; i < width.length; i++) {
-      String h = header.get(i).toUpperCase();
+      String h = header.get(i).toUpperCase(Locale.ROOT);
       int gap = width[i] - h.length();
       int left = gap / 2;
       head.append(' ')

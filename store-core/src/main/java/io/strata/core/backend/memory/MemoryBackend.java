@@ -23,7 +23,7 @@ public final class MemoryBackend implements Backend {
   private final Object lock = new Object();
 
   // @GuardedBy("lock")
-  private final Map<String, TreeMap<byte[], byte[]>> columns = new HashMap<>();
+  private final Map<String, NavigableMap<byte[], byte[]>> columns = new HashMap<>();
 
   // @GuardedBy("lock")
   private boolean closed;
@@ -34,10 +34,10 @@ public final class MemoryBackend implements Backend {
     }
   }
 
-  private Map<String, TreeMap<byte[], byte[]>> copy() {
+  private Map<String, NavigableMap<byte[], byte[]>> copy() {
     synchronized (lock) {
       ensureOpen();
-      Map<String, TreeMap<byte[], byte[]>> copy = new HashMap<>();
+      Map<String, NavigableMap<byte[], byte[]>> copy = new HashMap<>();
       columns.forEach((name, map) -> copy.put(name, new TreeMap<>(map)));
       return copy;
     }
@@ -79,7 +79,7 @@ public final class MemoryBackend implements Backend {
     synchronized (lock) {
       ensureOpen();
       for (MemoryBatch.Mutation m : ((MemoryBatch) batch).mutations) {
-        TreeMap<byte[], byte[]> map = column(columns, m.column());
+        NavigableMap<byte[], byte[]> map = column(columns, m.column());
         if (m.value() == null) {
           map.remove(m.key());
         } else {
@@ -98,7 +98,7 @@ public final class MemoryBackend implements Backend {
   public long approximateSize() {
     synchronized (lock) {
       long size = 0;
-      for (TreeMap<byte[], byte[]> map : columns.values()) {
+      for (NavigableMap<byte[], byte[]> map : columns.values()) {
         for (Map.Entry<byte[], byte[]> e : map.entrySet()) {
           size += e.getKey().length + e.getValue().length;
         }
@@ -128,9 +128,9 @@ public final class MemoryBackend implements Backend {
     }
   }
 
-  private static TreeMap<byte[], byte[]> column(
-      Map<String, TreeMap<byte[], byte[]>> all, String name) {
-    TreeMap<byte[], byte[]> map = all.get(name);
+  private static NavigableMap<byte[], byte[]> column(
+      Map<String, NavigableMap<byte[], byte[]>> all, String name) {
+    NavigableMap<byte[], byte[]> map = all.get(name);
     if (map == null) {
       throw new IllegalArgumentException("unknown column family " + name);
     }
@@ -138,9 +138,9 @@ public final class MemoryBackend implements Backend {
   }
 
   private static final class CopyView implements ReadView {
-    private final Map<String, TreeMap<byte[], byte[]>> data;
+    private final Map<String, NavigableMap<byte[], byte[]>> data;
 
-    CopyView(Map<String, TreeMap<byte[], byte[]>> data) {
+    CopyView(Map<String, NavigableMap<byte[], byte[]>> data) {
       this.data = data;
     }
 
@@ -229,6 +229,8 @@ public final class MemoryBackend implements Backend {
   }
 
   private static final class MemoryBatch implements WriteBatch {
+    // A batch entry, only replayed in order: never compared or hashed.
+    @SuppressWarnings("ArrayRecordComponent")
     record Mutation(String column, byte[] key, byte @Nullable [] value) {}
 
     private final List<Mutation> mutations = new ArrayList<>();
