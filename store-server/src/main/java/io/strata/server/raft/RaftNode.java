@@ -146,6 +146,19 @@ public final class RaftNode implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether this member's Raft server runs. Ratis closes it on its own after a failure it cannot
+   * recover from (a log write it cannot make, an apply that throws), while the process, and with it
+   * the client API, stays up: such a member serves only local reads, and stale ones.
+   */
+  public boolean running() {
+    try {
+      return division().getInfo().isAlive();
+    } catch (RaftUnavailableException e) {
+      return false;
+    }
+  }
+
   public boolean isLeader() {
     return division().getInfo().isLeader();
   }
