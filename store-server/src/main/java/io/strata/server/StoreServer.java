@@ -178,6 +178,9 @@ public final class StoreServer implements AutoCloseable {
     if (closed) {
       return "server stopped";
     }
+    if (!raft.running()) {
+      return "raft server not running";
+    }
     if (raft.leader().isEmpty()) {
       return "no leader";
     }

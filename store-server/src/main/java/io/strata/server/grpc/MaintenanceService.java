@@ -33,6 +33,12 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
    */
   public static final String VERSION = "3.5.0";
 
+  /**
+   * In Status's {@code errors} (where etcd lists alarms) while this member's Raft server is not
+   * running; the fault harness checks for it after every fault.
+   */
+  public static final String RAFT_NOT_RUNNING = "raft: this member's Raft server is not running";
+
   private final Members members;
   private final long quotaBytes;
   private final Path snapshotDir;
@@ -52,7 +58,7 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
     try {
       MvccStore store = members.store();
       long leader = members.raft().leader().map(members.identity()::idOf).orElse(0L);
-      StatusResponse r =
+      StatusResponse.Builder r =
           StatusResponse.newBuilder()
               .setHeader(members.header(store.currentRevision()))
               .setVersion(VERSION)
@@ -73,9 +79,11 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
                                   + " alarm:"
                                   + a.getAlarm()
                                   + " ")
-                      .toList())
-              .build();
-      out.onNext(r);
+                      .toList());
+      if (!members.raft().running()) {
+        r.addErrors(RAFT_NOT_RUNNING);
+      }
+      out.onNext(r.build());
       out.onCompleted();
     } catch (RuntimeException e) {
       out.onError(EtcdErrors.toStatus(e));

@@ -30,6 +30,7 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.TimeDuration;
@@ -82,8 +83,13 @@ public final class RaftNode implements AutoCloseable {
     this.peerUrl = config.initialAdvertisePeerUrls().get(0);
     this.requestTimeoutMs = Math.max(5000, 5L * config.electionTimeoutMs());
     this.electionTimeoutMs = config.electionTimeoutMs();
-    boolean fresh =
-        !java.nio.file.Files.exists(raftDir.resolve(group.getGroupId().getUuid().toString()));
+    Path groupDir = raftDir.resolve(group.getGroupId().getUuid().toString());
+    boolean fresh = !java.nio.file.Files.exists(groupDir);
+    if (!fresh) {
+      // Ratis 3.2.2 cannot append after a snapshot ahead of the whole log (StaleLogCleaner).
+      StaleLogCleaner.dropLogBehindSnapshot(
+          groupDir, RaftServerConfigKeys.Log.Appender.bufferByteLimit(properties));
+    }
     this.server =
         RaftServer.newBuilder()
             .setServerId(id)
@@ -137,6 +143,19 @@ public final class RaftNode implements AutoCloseable {
       return server.getDivision(group.getGroupId());
     } catch (IOException e) {
       throw new RaftUnavailableException("etcdserver: server stopped", e);
+    }
+  }
+
+  /**
+   * Whether this member's Raft server runs. Ratis closes it on its own after a failure it cannot
+   * recover from (a log write it cannot make, an apply that throws), while the process, and with it
+   * the client API, stays up: such a member serves only local reads, and stale ones.
+   */
+  public boolean running() {
+    try {
+      return division().getInfo().isAlive();
+    } catch (RaftUnavailableException e) {
+      return false;
     }
   }
 

@@ -73,9 +73,14 @@ final class RatisProperties {
     // with strace: a 17-byte entry and its fdatasync after each put); a restarted member learns
     // the commit index from the leader instead, and our applied index lives in RocksDB.
     RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
-    // fsync on its own thread while the next entries are written; the flush index (which gates
-    // commit) still advances only after force() returns, so this is safe, unlike unsafe-flush.
-    RaftServerConfigKeys.Log.setAsyncFlushEnabled(p, true);
+    // fsync on the log worker, as Ratis does by default. Ratis 3.2.2's async flush is not safe:
+    // when an fsync completes it moves the flush index (which gates a follower's acknowledgement,
+    // the leader's commit and a member's own apply) to the last entry *written*, and entries
+    // written while that fsync ran may still be in the log's in-memory write buffer. A member
+    // killed then loses entries it acknowledged and applied, and a snapshot taken meanwhile ends
+    // up ahead of its log, which Ratis cannot append after (StaleLogCleaner; docs/robustness.md,
+    // seeds 206 and 208).
+    RaftServerConfigKeys.Log.setAsyncFlushEnabled(p, false);
     // Keep Ratis's default raft.server.log.append-entries.compose.enabled=true. Turning it off
     // (proposed for Ozone, RATIS-2387) makes a 3.2.2 follower check each pipelined appendEntries
     // against a log the previous request has not reached yet: it answers INCONSISTENCY, the

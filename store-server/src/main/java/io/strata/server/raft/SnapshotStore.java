@@ -115,6 +115,25 @@ final class SnapshotStore implements StateMachineStorage {
     }
   }
 
+  /**
+   * The index of the newest snapshot in a state-machine directory, or -1 if it holds none (or does
+   * not exist); readable before the store is initialized.
+   */
+  static long newestIndex(Path smDir) throws IOException {
+    if (!Files.isDirectory(smDir)) {
+      return -1;
+    }
+    long newest = -1;
+    try (Stream<Path> entries = Files.list(smDir)) {
+      for (Path p : (Iterable<Path>) entries::iterator) {
+        if (Files.isDirectory(p)) {
+          newest = Math.max(newest, indexOf(p));
+        }
+      }
+    }
+    return newest;
+  }
+
   private static long indexOf(Path p) {
     Matcher m = NAME.matcher(p.getFileName().toString());
     return m.matches() ? Long.parseLong(m.group(2)) : -1;

@@ -9,7 +9,8 @@
  * io.strata.server.raft.RaftNode} runs the Ratis server and proposes commands; {@link
  * io.strata.server.raft.RatisProperties} translates our config into Ratis keys, including the
  * transport, {@link io.strata.server.raft.SnapshotFallbackRpcType} (Ratis's gRPC with a catch-up
- * fix). Ratis exceptions are translated here and never leak upward.
+ * fix); {@link io.strata.server.raft.StaleLogCleaner} drops a Raft log that a snapshot has
+ * overtaken before Ratis opens it. Ratis exceptions are translated here and never leak upward.
  */
 @NullMarked
 package io.strata.server.raft;

@@ -2,16 +2,20 @@ package io.strata.server.faults.nemesis;
 
 import io.strata.api.etcdserverpb.MaintenanceGrpc;
 import io.strata.api.etcdserverpb.MoveLeaderRequest;
+import io.strata.api.etcdserverpb.StatusResponse;
 import io.strata.server.TestCluster;
 import io.strata.server.TestCluster.Member;
 import io.strata.server.faults.check.Report;
 import io.strata.server.faults.net.PeerNetwork;
 import io.strata.server.faults.workload.Clients;
+import io.strata.server.grpc.MaintenanceService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -28,6 +32,12 @@ public final class Nemesis {
   /** The cluster must elect a leader within this long of a heal, or the run reports it. */
   private static final Duration RECOVERY = Duration.ofSeconds(60);
 
+  /**
+   * A running member behind the leader must apply something within this long (it may be installing
+   * a snapshot for a good part of it), or the run reports it.
+   */
+  private static final Duration STALLED = Duration.ofSeconds(45);
+
   private final TestCluster cluster;
   private final PeerNetwork network;
   private final Clients clients;
@@ -35,6 +45,10 @@ public final class Nemesis {
   private final Report report;
   private final FailPointArming failPoints;
   private final List<String> timeline = Collections.synchronizedList(new ArrayList<>());
+
+  /** Per member: the applied index seen at a heal, and since when (ns) it has not moved. */
+  private final Map<String, long[]> applying = new HashMap<>();
+
   private final long startNanos = System.nanoTime();
 
   /** How a FAILPOINT fault arms a member: the JVM arguments for one launch. */
@@ -205,7 +219,59 @@ public final class Nemesis {
           "availability",
           "no leader " + RECOVERY.toSeconds() + " s after healing: " + e.getMessage());
     }
+    checkMembersApply();
     clients.wakeUp();
+  }
+
+  /**
+   * After every heal: every running member's Raft server must run, and its applied index must move
+   * while the leader's commit index is ahead of it. A member whose Raft server closed itself (or
+   * whose appends keep failing) still answers clients, so neither the workload nor the leader check
+   * notices it; without this the run would only time out at the end, waiting for equal revisions.
+   */
+  private void checkMembersApply() {
+    long commit;
+    try {
+      commit = cluster.leader().map(l -> l.status().getRaftIndex()).orElse(-1L);
+    } catch (RuntimeException e) {
+      commit = -1; // the leader moved on; the next heal checks again
+    }
+    long now = System.nanoTime();
+    for (Member m : cluster.running()) {
+      StatusResponse s;
+      try {
+        s = m.status();
+      } catch (RuntimeException e) {
+        continue; // installing a snapshot or just restarted: not an answer either way
+      }
+      if (s.getErrorsList().contains(MaintenanceService.RAFT_NOT_RUNNING)) {
+        note(m + " answers clients but its Raft server is not running");
+        report.violation(
+            "raft-not-running",
+            m
+                + " answers clients but its Raft server is not running (applied index "
+                + s.getRaftAppliedIndex()
+                + "), see its log");
+      }
+      long applied = s.getRaftAppliedIndex();
+      long[] seen = applying.get(m.name());
+      if (seen == null || applied != seen[0] || commit <= applied) {
+        applying.put(m.name(), new long[] {applied, now});
+      } else if (now - seen[1] > STALLED.toNanos()) {
+        note(m + " has not applied anything for " + STALLED.toSeconds() + " s");
+        report.violation(
+            "stalled-member",
+            m
+                + " applied nothing for "
+                + STALLED.toSeconds()
+                + " s (applied index "
+                + applied
+                + ", leader's commit index "
+                + commit
+                + ")");
+        applying.put(m.name(), new long[] {applied, now});
+      }
+    }
   }
 
   private void transferLeader() {
