@@ -680,6 +680,7 @@ public final class RaftNode implements AutoCloseable {
     if (cause instanceof org.apache.ratis.protocol.exceptions.AlreadyClosedException) {
       return new RaftUnavailableException("etcdserver: server stopped", cause);
     }
+    LOG.atDebug().setMessage("unexpected Ratis failure").setCause(cause).log();
     return new RaftUnavailableException(
         "etcdserver: request timed out, possibly due to connection lost", cause);
   }
