@@ -74,7 +74,7 @@ public final class RaftNode implements AutoCloseable {
    */
   public record Self(String peerId, @Nullable String previousPeerId, long memberId) {}
 
-  /** The member's last started peer URL and Raft id, so that a restart can tell it moved. */
+  /** The Raft id this member had at its previous peer URL, when it restarted at a new one. */
   private final @Nullable String previousPeerId;
 
   private final long memberId;
@@ -340,29 +340,9 @@ public final class RaftNode implements AutoCloseable {
       throw new IOException(
           "member " + previous + " moved to " + peerUrl + " but knows no other member to tell");
     }
+    RaftPeer self = RaftPeer.newBuilder().setId(id).setAddress(address(peerUrl)).build();
     try (RaftClient mover = newClient(others)) {
-      RaftClientReply found =
-          mover.io().sendReadOnly(Message.valueOf(KvStateMachine.peerUrlsQuery(memberId)));
-      if (!found.isSuccess()) {
-        throw new IOException("cannot reach the cluster to move", found.getException());
-      }
-      var updated = KvStateMachine.parseAddedMember(found.getMessage());
-      boolean confirmed =
-          updated.isPresent()
-              && updated.get().getPeerURLsList().stream()
-                  .map(URI::create)
-                  .anyMatch(u -> address(u).equalsIgnoreCase(address(peerUrl)));
-      if (!confirmed) {
-        throw new IOException(
-            "member "
-                + Long.toHexString(memberId)
-                + " starts with peer URL "
-                + peerUrl
-                + " but the cluster has "
-                + updated.map(m -> m.getPeerURLsList().toString()).orElse("its previous one")
-                + "; change it first (etcdctl member update), or start with the previous one");
-      }
-      replaceInConf(mover, old);
+      new PeerMove(mover, self, old, memberId, peerUrl, 6 * requestTimeoutMs).run();
     }
     LOG.atInfo()
         .setMessage("moved to a new peer URL")
@@ -370,86 +350,6 @@ public final class RaftNode implements AutoCloseable {
         .addKeyValue("raft-id", id)
         .addKeyValue("previous-raft-id", previous)
         .log();
-  }
-
-  /**
-   * Swaps {@code old} for this member in the leader's configuration, compare-and-set against that
-   * configuration so that a concurrent change is never undone; retried while the leader is busy
-   * with another change or moves.
-   */
-  private void replaceInConf(RaftClient mover, RaftPeerId old) throws IOException {
-    RaftPeer self = RaftPeer.newBuilder().setId(id).setAddress(address(peerUrl)).build();
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(6 * requestTimeoutMs);
-    IOException last = null;
-    while (System.nanoTime() < deadline) {
-      var current = currentConf(mover);
-      if (current.isPresent()) {
-        List<RaftPeer> voters = peersOf(current.get().getPeersList());
-        List<RaftPeer> listeners = peersOf(current.get().getListenersList());
-        if (contains(voters, id) || contains(listeners, id)) {
-          return; // an earlier attempt went through
-        }
-        if (!contains(voters, old) && !contains(listeners, old)) {
-          throw new IOException(
-              "the cluster no longer has " + old + " (removed?); cannot move it to " + peerUrl);
-        }
-        var args =
-            org.apache.ratis.protocol.SetConfigurationRequest.Arguments.newBuilder()
-                .setMode(org.apache.ratis.protocol.SetConfigurationRequest.Mode.COMPARE_AND_SET)
-                .setServersInCurrentConf(voters)
-                .setListenersInCurrentConf(listeners)
-                .setServersInNewConf(replaced(voters, old, self))
-                .setListenersInNewConf(replaced(listeners, old, self))
-                .build();
-        RaftClientReply reply = mover.admin().setConfiguration(args);
-        if (reply.isSuccess()) {
-          return;
-        }
-        last = new IOException("moving in the Raft group failed", reply.getException());
-      }
-      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
-    }
-    throw last != null ? last : new IOException("no leader answered while moving " + old);
-  }
-
-  /**
-   * The current configuration as the member answering a linearizable read has it (the leader, or a
-   * follower that has applied everything the leader had committed), if one answers.
-   */
-  private static Optional<org.apache.ratis.proto.RaftProtos.RaftConfigurationProto> currentConf(
-      RaftClient client) {
-    try {
-      RaftClientReply reply =
-          client.io().sendReadOnly(Message.valueOf(KvStateMachine.RAFT_CONF_QUERY));
-      if (!reply.isSuccess()) {
-        return Optional.empty();
-      }
-      return Optional.of(
-          org.apache.ratis.proto.RaftProtos.RaftConfigurationProto.parseFrom(
-              reply.getMessage().getContent()));
-    } catch (IOException e) {
-      return Optional.empty(); // no leader right now: the caller asks again
-    }
-  }
-
-  private static List<RaftPeer> peersOf(List<org.apache.ratis.proto.RaftProtos.RaftPeerProto> ps) {
-    return ps.stream()
-        .map(
-            p ->
-                RaftPeer.newBuilder()
-                    .setId(RaftPeerId.valueOf(p.getId()))
-                    .setAddress(p.getAddress())
-                    .setPriority(p.getPriority())
-                    .build())
-        .toList();
-  }
-
-  private static boolean contains(List<RaftPeer> peers, RaftPeerId id) {
-    return peers.stream().anyMatch(p -> p.getId().equals(id));
-  }
-
-  private static List<RaftPeer> replaced(List<RaftPeer> peers, RaftPeerId old, RaftPeer by) {
-    return peers.stream().map(p -> p.getId().equals(old) ? by : p).toList();
   }
 
   private boolean inConf(RaftPeerId peer) {
