@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +52,10 @@ public final class StoreServer implements AutoCloseable {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final KvStateMachine stateMachine;
   private final RaftNode raft;
+
+  /** This member's ids and address, written to the data dir once it has started with them. */
+  private final LocalMember identity;
+
   private final Members members;
   private @Nullable ClientServer clientServer;
   private final List<HttpEndpoint> httpEndpoints = new ArrayList<>();
@@ -83,12 +88,46 @@ public final class StoreServer implements AutoCloseable {
         new MvccConfig(config.maxTxnOps(), MvccConfig.defaults().compactionBatchLimit());
     this.stateMachine =
         new KvStateMachine(member.resolve("kv"), backend, mvcc, this::publish, fatal, registry);
-    this.raft = new RaftNode(config, stateMachine, member.resolve("raft"), registry);
+    MemberIdentity fromFlags =
+        MemberIdentity.of(config.name(), config.initialCluster(), config.initialClusterToken());
+    URI peerUrl = config.initialAdvertisePeerUrls().get(0);
+    Optional<LocalMember> last = LocalMember.read(member);
+    RaftNode.Self self;
+    if (last.isEmpty()) {
+      self = new RaftNode.Self(config.name(), null, fromFlags.memberId());
+    } else if (sameAddress(last.get().peerUrl(), peerUrl)) {
+      self = new RaftNode.Self(last.get().raftPeerId(), null, last.get().memberId());
+    } else {
+      // Restarted at another peer URL (after MemberUpdate): a new Raft id for the new address,
+      // replacing the old one once the member has started (RaftNode#moveIfNeeded).
+      long urlHash = fromFlags.idOfPeerUrls(List.of(peerUrl.toString()));
+      self =
+          new RaftNode.Self(
+              RaftNode.peerIdFor(config.name(), urlHash),
+              last.get().raftPeerId(),
+              last.get().memberId());
+    }
+    this.identity =
+        new LocalMember(
+            last.map(LocalMember::clusterId).orElse(fromFlags.clusterId()),
+            self.memberId(),
+            self.peerId(),
+            peerUrl);
+    this.raft = new RaftNode(config, self, stateMachine, member.resolve("raft"), registry);
     this.members =
         new Members(
-            MemberIdentity.of(config.name(), config.initialCluster(), config.initialClusterToken()),
+            new MemberIdentity(
+                identity.clusterId(),
+                identity.memberId(),
+                fromFlags.memberIds(),
+                fromFlags.token()),
             raft,
             stateMachine);
+  }
+
+  private static boolean sameAddress(URI a, URI b) {
+    return String.valueOf(a.getHost()).equalsIgnoreCase(String.valueOf(b.getHost()))
+        && a.getPort() == b.getPort();
   }
 
   /**
@@ -108,7 +147,9 @@ public final class StoreServer implements AutoCloseable {
 
   private void startAll() throws IOException {
     raft.start();
+    raft.moveIfNeeded();
     raft.joinIfNeeded();
+    identity.write(config.dataDir().resolve("member"));
     // Watchers are served from what this member applies; the hub starts at the store's revision
     // and catches up from history for anything applied before it existed.
     watchHub =

@@ -10,6 +10,9 @@ import io.strata.api.etcdserverpb.MemberAddResponse;
 import io.strata.api.etcdserverpb.MemberListRequest;
 import io.strata.api.etcdserverpb.MemberPromoteRequest;
 import io.strata.api.etcdserverpb.MemberRemoveRequest;
+import io.strata.api.etcdserverpb.MemberUpdateRequest;
+import io.strata.api.etcdserverpb.MemberUpdateResponse;
+import io.strata.api.etcdserverpb.MoveLeaderRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +27,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * etcd's membership workflow on a running cluster under a writer: add a learner, start it with
  * {@code --initial-cluster-state existing}, promote it once it has caught up, twice (3 members to
- * 5), then remove both again (back to 3). No acknowledged write is lost and every member that stays
- * ends with the same key space.
+ * 5), then remove both again (back to 3); and MemberUpdate followed by a restart at the new peer
+ * URL. No acknowledged write is lost and every member that stays ends with the same key space.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class MembershipIT {
@@ -132,6 +135,93 @@ class MembershipIT {
       System.out.printf(
           "MembershipIT: %d puts acknowledged, %d failed attempts retried; hash %d at revision %d%n",
           writer.acked(), writer.failures(), hashes.get(0), revision);
+    }
+  }
+
+  /**
+   * etcd's MemberUpdate, then the restart it calls for: a follower gets a new peer URL (same id),
+   * is restarted listening on it, takes its place in the Raft group at the new address, catches up,
+   * leads (so the others reach it there too) and ends with the same data, under a writer; a second
+   * restart finds it already moved.
+   */
+  @Test
+  void updatePeerUrl_restartOnNewPort_keepsReplicating(TestInfo info) throws Exception {
+    TestCluster c =
+        cluster =
+            TestCluster.start(
+                "MembershipIT/" + info.getTestMethod().orElseThrow().getName(),
+                3,
+                TestCluster.FAST_ELECTION);
+    TestCluster.Member moved = c.followers(LONG).get(0);
+    TestCluster.Member other = c.running().stream().filter(m -> m != moved).findFirst().get();
+    try (RecordingWriter writer = new RecordingWriter(c, "up", 2, 8, 1_000_000)) {
+      writer.awaitAcked(PROGRESS, LONG);
+      Member before = member(c, moved.name()).orElseThrow();
+      String newUrl = "http://127.0.0.1:" + TestPorts.free();
+
+      MemberUpdateResponse update =
+          ClusterGrpc.newBlockingStub(other.channel())
+              .withDeadlineAfter(30, TimeUnit.SECONDS)
+              .memberUpdate(
+                  MemberUpdateRequest.newBuilder()
+                      .setID(before.getID())
+                      .addPeerURLs(newUrl)
+                      .build());
+      assertThat(update.getMembersList())
+          .filteredOn(m -> m.getID() == before.getID())
+          .singleElement()
+          .satisfies(m -> assertThat(m.getPeerURLsList()).containsExactly(newUrl));
+      TestCluster.await(
+          "the new peer URL in member list",
+          LONG,
+          () -> member(c, moved.name()).orElseThrow().getPeerURLsList().equals(List.of(newUrl)));
+      progress(writer);
+
+      c.stop(moved);
+      moved.setFlag("--listen-peer-urls", newUrl);
+      moved.setFlag("--initial-advertise-peer-urls", newUrl);
+      c.restart(moved);
+      assertThat(moved.loggedSinceStart("moved to a new peer URL")).isTrue();
+      Member after = member(c, moved.name()).orElseThrow();
+      assertThat(after.getID()).isEqualTo(before.getID());
+      assertThat(after.getPeerURLsList()).containsExactly(newUrl);
+      assertThat(members(c)).hasSize(3).noneMatch(Member::getIsLearner);
+      assertThat(moved.status().getHeader().getMemberId()).isEqualTo(before.getID());
+      progress(writer);
+
+      // The others reach it at the new address: it can lead them.
+      TestCluster.await(
+          moved.name() + " leads",
+          LONG,
+          () -> {
+            try {
+              c.awaitLeader(LONG)
+                  .maintenance()
+                  .moveLeader(MoveLeaderRequest.newBuilder().setTargetID(before.getID()).build());
+            } catch (StatusRuntimeException e) {
+              // not caught up yet, or leadership moved meanwhile: ask again
+            }
+            return moved.status().getLeader() == before.getID();
+          });
+      progress(writer);
+
+      // Restarted again with the same flags, it is already in place.
+      c.stop(moved);
+      c.restart(moved);
+      assertThat(moved.loggedSinceStart("moved to a new peer URL")).isFalse();
+      progress(writer);
+      writer.stop();
+
+      long revision = c.awaitSameRevision(LONG);
+      List<Integer> hashes = new ArrayList<>();
+      for (TestCluster.Member m : c.running()) {
+        assertThat(writer.missingOn(m, true)).as("acknowledged writes missing on %s", m).isEmpty();
+        hashes.add(m.hashKv(revision).getHash());
+      }
+      assertThat(hashes).hasSize(3).containsOnly(hashes.get(0));
+      System.out.printf(
+          "MembershipIT: moved %s to %s; %d puts acknowledged; hash %d at revision %d%n",
+          moved, newUrl, writer.acked(), hashes.get(0), revision);
     }
   }
 

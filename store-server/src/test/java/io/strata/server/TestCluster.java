@@ -363,7 +363,7 @@ public final class TestCluster implements AutoCloseable {
   public final class Member {
     private final String name;
     private final int clientPort;
-    private final List<String> flags;
+    private volatile List<String> flags;
     private final List<String> jvmArgs;
     private final Path log;
     private volatile @Nullable Process process;
@@ -404,6 +404,23 @@ public final class TestCluster implements AutoCloseable {
         throw new IllegalArgumentException(name + " has no flag " + flag);
       }
       return flags.get(i + 1);
+    }
+
+    /**
+     * Changes the value of {@code flag} for the member's next launches (for example its peer URLs
+     * after MemberUpdate); the member must not be running.
+     */
+    public void setFlag(String flag, String value) {
+      if (isAlive()) {
+        throw new IllegalStateException(name + " is running; stop it before changing " + flag);
+      }
+      List<String> changed = new ArrayList<>(flags);
+      int i = changed.indexOf(flag);
+      if (i < 0 || i + 1 >= changed.size()) {
+        throw new IllegalArgumentException(name + " has no flag " + flag);
+      }
+      changed.set(i + 1, value);
+      flags = List.copyOf(changed);
     }
 
     /** Started, serving clients, and not killed, stopped or paused since. */

@@ -33,6 +33,7 @@ public sealed interface Command {
   byte PUBLISH = 6;
   byte MEMBER_ADD = 7;
   byte MEMBER_FORGET = 8;
+  byte MEMBER_UPDATE = 9;
   // Lease commands: 16 and up, apart from the KV and membership types.
   byte LEASE_GRANT = 16;
   byte LEASE_REVOKE = 17;
@@ -59,8 +60,17 @@ public sealed interface Command {
    */
   record MemberAdd(Member member) implements Command {}
 
-  /** Drops the record of an added member (removed before it joined, or gone from the group). */
+  /**
+   * Drops what MemberAdd and MemberUpdate recorded for a member (removed before it joined, or gone
+   * from the group).
+   */
   record MemberForget(Member member) implements Command {}
+
+  /**
+   * etcd's MemberUpdate: the peer URLs the cluster now has for member {@code member.ID}. The Raft
+   * group moves the member to them when it restarts with them (see {@code RaftNode}).
+   */
+  record MemberUpdate(Member member) implements Command {}
 
   /** A grant with its id already chosen and its TTL already raised to the minimum. */
   record LeaseGrant(LeaseGrantRequest request) implements Command {}
@@ -105,6 +115,9 @@ public sealed interface Command {
       message = m.member();
     } else if (this instanceof MemberForget m) {
       type = MEMBER_FORGET;
+      message = m.member();
+    } else if (this instanceof MemberUpdate m) {
+      type = MEMBER_UPDATE;
       message = m.member();
     } else if (this instanceof LeaseGrant g) {
       type = LEASE_GRANT;
@@ -163,6 +176,7 @@ public sealed interface Command {
         case PUBLISH -> new Publish(Member.parseFrom(body));
         case MEMBER_ADD -> new MemberAdd(Member.parseFrom(body));
         case MEMBER_FORGET -> new MemberForget(Member.parseFrom(body));
+        case MEMBER_UPDATE -> new MemberUpdate(Member.parseFrom(body));
         case LEASE_GRANT -> new LeaseGrant(LeaseGrantRequest.parseFrom(body));
         case LEASE_REVOKE -> new LeaseRevoke(LeaseRevokeRequest.parseFrom(body));
         case LEASE_KEEP_ALIVE -> new LeaseKeepAlive(LeaseKeepAliveRequest.parseFrom(body));

@@ -148,6 +148,11 @@ public final class CommandApplier {
     }
     if (command instanceof Command.MemberForget m) {
       batch.deleteState(Members.addedKey(m.member().getID()));
+      batch.deleteState(Members.peerUrlsKey(m.member().getID()));
+      return m.member();
+    }
+    if (command instanceof Command.MemberUpdate m) {
+      batch.putState(Members.peerUrlsKey(m.member().getID()), m.member().toByteArray());
       return m.member();
     }
     if (command instanceof Command.Publish p) {

@@ -61,6 +61,8 @@ public final class ClientServer implements AutoCloseable {
                 .permitKeepAliveWithoutCalls(true)
                 .directExecutor()
                 .callExecutor(this::callExecutor)
+                // Before any service: a learner refuses what etcd's learners refuse.
+                .intercept(new LearnerInterceptor(members.raft()::isLearner))
                 .addService(new KvService(members, maxRequestBytes, maxTxnOps, quotaBytes))
                 .addService(new MaintenanceService(members, quotaBytes, snapshotDir))
                 .addService(new WatchService(members, watchHub, maxRequestBytes, timer))

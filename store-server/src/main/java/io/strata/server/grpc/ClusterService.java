@@ -31,7 +31,24 @@ import java.util.concurrent.CompletableFuture;
  * MemberRemove and MemberPromote change the Raft configuration and answer once it is committed.
  * etcd's rules hold: at most one learner, a voter is added only while a quorum of the grown cluster
  * is running, only an in-sync learner is promoted, and the peer URLs of a member are unique.
- * MemberUpdate (changing a member's peer URLs) is not supported yet.
+ *
+ * <p>MemberUpdate records a member's new peer URLs through Raft and answers at once, keeping the
+ * member's id; member list shows the new URLs from then on, as in etcd. Unlike etcd, the Raft group
+ * keeps reaching the member at its old address until the member restarts with the new {@code
+ * --initial-advertise-peer-urls} (and {@code --listen-peer-urls}): it then recognises itself by its
+ * data dir, checks that the cluster has its new URL and takes its new place in the group (see
+ * {@code RaftNode.moveIfNeeded}). In etcd the other members dial the new URL at once, so the usual
+ * order of operations, update and then restart, works the same with both.
+ *
+ * <p>What Ratis 3.2.2 cannot do, and why the move waits for the restart: it cannot give a running
+ * peer a new address under the same Raft id. {@code setConfiguration} takes a change of address
+ * alone for no change ({@code RaftConfigurationImpl.hasNoChange} compares ids and priorities), and
+ * each server and client caches the first address it saw for an id for the life of its process
+ * ({@code PeerProxyMap}). So the moved member takes a new Raft id for its new address ({@code
+ * RaftNode.peerIdFor}), and a new id can only join once a process answers at its address: Ratis
+ * stages a new peer until it has caught up. Consequences: a member cannot change its peer URL while
+ * it keeps running, and until it restarts the cluster has one member fewer reachable only if the
+ * old address has stopped working.
  */
 public final class ClusterService extends ClusterGrpc.ClusterImplBase {
   /** etcd promotes a learner once its log has reached 90 % of the leader's. */
@@ -124,13 +141,14 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
   public void memberRemove(MemberRemoveRequest request, StreamObserver<MemberRemoveResponse> out) {
     CompletableFuture<?> change;
     try {
-      Optional<RaftNode.Peer> peer = peerWithId(request.getID());
-      // The MemberAdd record goes too, whether the member joined or not, so that it is neither
-      // listed as unstarted nor allowed to join again.
+      Optional<RaftNode.Peer> peer = members.peerWithId(request.getID());
+      // The MemberAdd and MemberUpdate records go too, whether the member joined or not, so that
+      // it is neither listed as unstarted nor allowed to join or move again.
       Optional<Member> record =
           io.strata.server.apply.Members.added(members.store()).stream()
               .filter(m -> m.getID() == request.getID())
-              .findFirst();
+              .findFirst()
+              .or(() -> io.strata.server.apply.Members.updated(members.store(), request.getID()));
       if (peer.isEmpty() && record.isEmpty()) {
         throw Status.NOT_FOUND.withDescription("etcdserver: member not found").asRuntimeException();
       }
@@ -146,7 +164,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
                     List<RaftNode.Peer> voters = new ArrayList<>();
                     List<RaftNode.Peer> learners = new ArrayList<>();
                     for (RaftNode.Peer p : members.raft().peers()) {
-                      if (!p.name().equals(peer.get().name())) {
+                      if (!p.id().equals(peer.get().id())) {
                         (p.learner() ? learners : voters).add(p);
                       }
                     }
@@ -175,7 +193,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
       MemberPromoteRequest request, StreamObserver<MemberPromoteResponse> out) {
     CompletableFuture<Void> change;
     try {
-      Optional<RaftNode.Peer> peer = peerWithId(request.getID());
+      Optional<RaftNode.Peer> peer = members.peerWithId(request.getID());
       if (peer.isEmpty()) {
         if (pendingWithId(request.getID()).filter(Member::getIsLearner).isPresent()) {
           // Added but not started: nothing to be in sync with yet.
@@ -195,7 +213,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
       }
       var committed = members.raft().commitIndexes();
       long leader = members.raft().commitIndex();
-      long learner = committed.getOrDefault(peer.get().name(), 0L);
+      long learner = committed.getOrDefault(peer.get().id(), 0L);
       if (learner < (long) (leader * PROMOTE_READY_FRACTION)) {
         throw failedPrecondition(
             "etcdserver: can only promote a learner member which is in sync with leader");
@@ -203,8 +221,8 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
       List<RaftNode.Peer> voters = new ArrayList<>();
       List<RaftNode.Peer> learners = new ArrayList<>();
       for (RaftNode.Peer p : members.raft().peers()) {
-        if (p.name().equals(peer.get().name())) {
-          voters.add(new RaftNode.Peer(p.name(), p.address(), false));
+        if (p.id().equals(peer.get().id())) {
+          voters.add(new RaftNode.Peer(p.id(), p.address(), false));
         } else {
           (p.learner() ? learners : voters).add(p);
         }
@@ -226,36 +244,86 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
 
   @Override
   public void memberUpdate(MemberUpdateRequest request, StreamObserver<MemberUpdateResponse> out) {
-    out.onError(
-        Status.UNIMPLEMENTED
-            .withDescription("strata: changing a member's peer URLs is not supported yet")
-            .asRuntimeException());
+    Member updated;
+    try {
+      List<String> urls = normalized(request.getPeerURLsList());
+      List<Member> current = list();
+      if (current.stream().noneMatch(m -> m.getID() == request.getID())) {
+        throw Status.NOT_FOUND.withDescription("etcdserver: member not found").asRuntimeException();
+      }
+      // etcd compares with the other members' peer URLs. A member that has not restarted since
+      // its own update still holds its Raft address, so that counts as taken too.
+      List<String> taken = new ArrayList<>();
+      for (Member m : current) {
+        if (m.getID() != request.getID()) {
+          taken.addAll(m.getPeerURLsList());
+        }
+      }
+      for (RaftNode.Peer p : members.raft().peers()) {
+        if (members.idOf(p) != request.getID()) {
+          taken.add("http://" + p.address());
+        }
+      }
+      if (urls.stream().anyMatch(taken::contains)) {
+        throw failedPrecondition("etcdserver: Peer URLs already exists");
+      }
+      updated = Member.newBuilder().setID(request.getID()).addAllPeerURLs(urls).build();
+    } catch (RuntimeException e) {
+      out.onError(EtcdErrors.toStatus(e));
+      return;
+    }
+    members
+        .propose(new Command.MemberUpdate(updated))
+        .thenApply(
+            ignored -> {
+              // As for MemberAdd, this member may not have applied the update yet.
+              List<Member> all = new ArrayList<>();
+              for (Member m : list()) {
+                all.add(
+                    m.getID() == updated.getID()
+                        ? m.toBuilder()
+                            .clearPeerURLs()
+                            .addAllPeerURLs(updated.getPeerURLsList())
+                            .build()
+                        : m);
+              }
+              return MemberUpdateResponse.newBuilder()
+                  .setHeader(members.header(0))
+                  .addAllMembers(all)
+                  .build();
+            })
+        .whenComplete((r, e) -> KvService.complete(out, r, e));
   }
 
   /**
    * The members: every Raft peer (with the name and client URLs it published), then the members
-   * added but not yet joined, without a name, as etcd lists unstarted members.
+   * added but not yet joined, without a name, as etcd lists unstarted members. A member's peer URLs
+   * are the ones MemberUpdate last gave it, else its Raft address (for an unstarted member, the
+   * ones MemberAdd recorded).
    */
   private List<Member> list() {
     List<Member> out = new ArrayList<>();
-    List<Member> added = io.strata.server.apply.Members.added(members.store());
-    List<String> joinedUrls = new ArrayList<>();
+    java.util.Set<Long> joined = new java.util.HashSet<>();
     for (RaftNode.Peer p : members.raft().peers()) {
-      String url = "http://" + p.address();
-      joinedUrls.add(url);
+      long id = members.idOf(p);
+      joined.add(id);
       Member.Builder m =
           Member.newBuilder()
-              .setID(idOf(p, added))
+              .setID(id)
               .setName(p.name())
-              .addPeerURLs(url)
+              .addAllPeerURLs(peerUrls(id, List.of("http://" + p.address())))
               .setIsLearner(p.learner());
       io.strata.server.apply.Members.published(members.store(), p.name())
           .ifPresent(published -> m.addAllClientURLs(published.getClientURLsList()));
       out.add(m.build());
     }
-    for (Member a : added) {
-      if (a.getPeerURLsList().stream().noneMatch(joinedUrls::contains)) {
-        out.add(a);
+    for (Member a : io.strata.server.apply.Members.added(members.store())) {
+      if (!joined.contains(a.getID())) {
+        out.add(
+            a.toBuilder()
+                .clearPeerURLs()
+                .addAllPeerURLs(peerUrls(a.getID(), a.getPeerURLsList()))
+                .build());
       }
     }
     // etcd lists members by id.
@@ -263,23 +331,10 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
     return out;
   }
 
-  private long idOf(RaftNode.Peer p, List<Member> added) {
-    Long initial = members.identity().memberIds().get(p.name());
-    if (initial != null) {
-      return initial;
-    }
-    String url = "http://" + p.address();
-    for (Member a : added) {
-      if (a.getPeerURLsList().contains(url)) {
-        return a.getID();
-      }
-    }
-    return members.identity().idOfPeerUrls(List.of(url));
-  }
-
-  private Optional<RaftNode.Peer> peerWithId(long id) {
-    List<Member> added = io.strata.server.apply.Members.added(members.store());
-    return members.raft().peers().stream().filter(p -> idOf(p, added) == id).findFirst();
+  private List<String> peerUrls(long id, List<String> otherwise) {
+    return io.strata.server.apply.Members.updated(members.store(), id)
+        .<List<String>>map(Member::getPeerURLsList)
+        .orElse(otherwise);
   }
 
   /** An added member that has not joined the Raft group yet. */

@@ -57,8 +57,13 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
   public void status(StatusRequest request, StreamObserver<StatusResponse> out) {
     try {
       MvccStore store = members.store();
+<<<<<<< HEAD
       long leader = members.raft().leader().map(members.identity()::idOf).orElse(0L);
       StatusResponse.Builder r =
+=======
+      long leader = members.leaderId();
+      StatusResponse r =
+>>>>>>> member
           StatusResponse.newBuilder()
               .setHeader(members.header(store.currentRevision()))
               .setVersion(VERSION)
@@ -68,7 +73,7 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
               .setRaftIndex(members.raft().commitIndex())
               .setRaftTerm(members.raft().term())
               .setRaftAppliedIndex(members.raft().appliedIndex())
-              .setIsLearner(false)
+              .setIsLearner(members.raft().isLearner())
               .setDbSizeQuota(quotaBytes)
               .addAllErrors(
                   Alarms.list(store).stream()
@@ -270,13 +275,7 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
       return;
     }
     var target =
-        members
-            .identity()
-            .nameOf(request.getTargetID())
-            .filter(
-                name ->
-                    members.raft().peers().stream()
-                        .anyMatch(p -> p.name().equals(name) && !p.learner()));
+        members.peerWithId(request.getTargetID()).filter(p -> !p.learner()).map(p -> p.id());
     if (target.isEmpty()) {
       out.onError(EtcdErrors.of(EtcdErrors.BAD_LEADER_TRANSFEREE));
       return;

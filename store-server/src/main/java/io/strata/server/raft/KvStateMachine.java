@@ -325,7 +325,12 @@ public final class KvStateMachine extends BaseStateMachine {
     if (q.startsWith(ADDED_MEMBER_QUERY)) {
       URI url = URI.create(q.substring(ADDED_MEMBER_QUERY.length()));
       for (var m : io.strata.server.apply.Members.added(store())) {
-        for (String u : m.getPeerURLsList()) {
+        // A member updated before it first started joins with its new peer URLs.
+        var urls =
+            io.strata.server.apply.Members.updated(store(), m.getID())
+                .map(io.strata.api.etcdserverpb.Member::getPeerURLsList)
+                .orElse(m.getPeerURLsList());
+        for (String u : urls) {
           URI candidate = URI.create(u);
           if (candidate.getPort() == url.getPort()
               && String.valueOf(candidate.getHost()).equalsIgnoreCase(url.getHost())) {
@@ -337,12 +342,61 @@ public final class KvStateMachine extends BaseStateMachine {
         }
       }
     }
-    // The read barrier, or a member nobody added.
+    if (q.startsWith(PEER_URLS_QUERY)) {
+      long id = Long.parseUnsignedLong(q.substring(PEER_URLS_QUERY.length()), 16);
+      var updated = io.strata.server.apply.Members.updated(store(), id);
+      if (updated.isPresent()) {
+        return CompletableFuture.completedFuture(
+            Message.valueOf(
+                org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(
+                    updated.get().toByteArray())));
+      }
+    }
+    if (q.equals(RAFT_CONF_QUERY)) {
+      return getServer()
+          .thenApply(
+              server -> {
+                try {
+                  var conf = server.getDivision(getGroupId()).getRaftConf();
+                  var proto =
+                      org.apache.ratis.proto.RaftProtos.RaftConfigurationProto.newBuilder()
+                          .addAllPeers(
+                              conf.getCurrentPeers().stream()
+                                  .map(org.apache.ratis.protocol.RaftPeer::getRaftPeerProto)
+                                  .toList())
+                          .addAllListeners(
+                              conf
+                                  .getCurrentPeers(
+                                      org.apache.ratis.proto.RaftProtos.RaftPeerRole.LISTENER)
+                                  .stream()
+                                  .map(org.apache.ratis.protocol.RaftPeer::getRaftPeerProto)
+                                  .toList())
+                          .build();
+                  return Message.valueOf(proto.toByteString());
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
+    }
+    // The read barrier, or a member nobody added or updated.
     return CompletableFuture.completedFuture(Message.EMPTY);
   }
 
   /** A linearizable read for the member MemberAdd recorded with this peer URL (see RaftNode). */
   private static final String ADDED_MEMBER_QUERY = "added-member:";
+
+  /** A linearizable read for the peer URLs MemberUpdate set for a member id (see RaftNode). */
+  private static final String PEER_URLS_QUERY = "member-peer-urls:";
+
+  static String peerUrlsQuery(long memberId) {
+    return PEER_URLS_QUERY + Long.toHexString(memberId);
+  }
+
+  /**
+   * A read of the Raft configuration as the answering member knows it (Ratis 3.2.2's group info
+   * reply leaves the configuration out); see RaftNode.
+   */
+  static final String RAFT_CONF_QUERY = "raft-conf";
 
   static String addedMemberQuery(URI peerUrl) {
     return ADDED_MEMBER_QUERY + peerUrl;

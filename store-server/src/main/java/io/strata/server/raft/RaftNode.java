@@ -34,6 +34,7 @@ import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.TimeDuration;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,21 +67,42 @@ public final class RaftNode implements AutoCloseable {
 
   private final Counter proposalsFailed;
 
+  /**
+   * Who this member is in the Raft group: {@code peerId} is its Raft peer id now (see {@link
+   * #peerIdFor}); {@code previousPeerId}, when set, is the id it had at its previous peer URL,
+   * which {@link #moveIfNeeded} replaces; {@code memberId} is its etcd member id, which never
+   * changes.
+   */
+  public record Self(String peerId, @Nullable String previousPeerId, long memberId) {}
+
+  /** The Raft id this member had at its previous peer URL, when it restarted at a new one. */
+  private final @Nullable String previousPeerId;
+
+  private final long memberId;
+
   public RaftNode(
-      ServerConfig config, KvStateMachine stateMachine, Path raftDir, MeterRegistry metrics)
+      ServerConfig config,
+      Self self,
+      KvStateMachine stateMachine,
+      Path raftDir,
+      MeterRegistry metrics)
       throws IOException {
     this.proposalsFailed =
         Counter.builder("etcd_server_proposals_failed_total")
             .description("The total number of failed proposals seen.")
             .register(metrics);
     this.stateMachine = stateMachine;
-    this.id = RaftPeerId.valueOf(config.name());
+    this.id = RaftPeerId.valueOf(self.peerId());
+    this.previousPeerId = self.previousPeerId();
+    this.memberId = self.memberId();
+    this.peerUrl = config.initialAdvertisePeerUrls().get(0);
     this.group =
-        RaftGroup.valueOf(groupId(config.initialClusterToken()), peers(config.initialCluster()));
+        RaftGroup.valueOf(
+            groupId(config.initialClusterToken()),
+            peers(config.initialCluster(), config.name(), id, peerUrl));
     URI listen = config.listenPeerUrls().get(0);
     this.properties = RatisProperties.of(config, raftDir, listen.getHost(), listen.getPort());
     this.joining = config.initialClusterState().equals("existing");
-    this.peerUrl = config.initialAdvertisePeerUrls().get(0);
     this.requestTimeoutMs = Math.max(5000, 5L * config.electionTimeoutMs());
     this.electionTimeoutMs = config.electionTimeoutMs();
     Path groupDir = raftDir.resolve(group.getGroupId().getUuid().toString());
@@ -110,20 +132,53 @@ public final class RaftNode implements AutoCloseable {
             .build();
   }
 
+  /** Separates a member's name from the hash of its peer URL in a moved member's Raft id. */
+  private static final java.util.regex.Pattern MOVED_ID =
+      java.util.regex.Pattern.compile("(.+)~[0-9a-f]{16}");
+
+  /**
+   * The Raft peer id of member {@code name} at a peer URL other than the one it first had: the
+   * name, {@code ~}, and {@code urlHash} (the etcd-style hash of the URL) in 16 hex digits. A
+   * member keeps its plain name as Raft id until it moves.
+   *
+   * <p>Why a new id per address: Ratis 3.2.2 cannot move a peer to a new address under the same id.
+   * {@code setConfiguration} takes a change of address alone for no change at all ({@code
+   * RaftConfigurationImpl.hasNoChange} compares ids and priorities only), and even a configuration
+   * that carried the new address would not reach the running members: each server's and client's
+   * {@code PeerProxyMap} keeps the first address it saw for an id for the life of the process
+   * ({@code computeIfAbsent}, and {@code resetProxy} reconnects to that same address). With one id
+   * per address, every cached proxy stays right.
+   */
+  public static String peerIdFor(String name, long urlHash) {
+    return name + "~" + String.format("%016x", urlHash);
+  }
+
+  /** The member name in a Raft peer id ({@link #peerIdFor}). */
+  public static String memberName(String peerId) {
+    var m = MOVED_ID.matcher(peerId);
+    return m.matches() ? m.group(1) : peerId;
+  }
+
   /** All members derive the same group id from the cluster token. */
   static RaftGroupId groupId(String clusterToken) {
     return RaftGroupId.valueOf(
         UUID.nameUUIDFromBytes(clusterToken.getBytes(StandardCharsets.UTF_8)));
   }
 
-  private static List<RaftPeer> peers(Map<String, List<URI>> cluster) {
+  /**
+   * The peers {@code --initial-cluster} names, with this member ({@code name}) under its Raft id at
+   * its advertised peer URL, which differ from the flags' entry once it has moved.
+   */
+  private static List<RaftPeer> peers(
+      Map<String, List<URI>> cluster, String name, RaftPeerId self, URI selfUrl) {
     List<RaftPeer> peers = new ArrayList<>();
     cluster.forEach(
-        (name, urls) -> {
-          URI u = urls.get(0);
+        (member, urls) -> {
+          boolean isSelf = member.equals(name);
+          URI u = isSelf ? selfUrl : urls.get(0);
           peers.add(
               RaftPeer.newBuilder()
-                  .setId(name)
+                  .setId(isSelf ? self : RaftPeerId.valueOf(member))
                   .setAddress(u.getHost() + ":" + u.getPort())
                   .build());
         });
@@ -163,6 +218,22 @@ public final class RaftNode implements AutoCloseable {
     return division().getInfo().isLeader();
   }
 
+  /**
+   * Whether this member is a learner (a Ratis listener) in the configuration it knows; false once
+   * the server is closed.
+   */
+  public boolean isLearner() {
+    try {
+      // The configuration, not the division's role: a member that joined as a listener keeps the
+      // follower role Ratis gave it while it was not in the group until it restarts.
+      var conf = division().getRaftConf();
+      return conf.getPeer(id, org.apache.ratis.proto.RaftProtos.RaftPeerRole.LISTENER) != null
+          && conf.getPeer(id, org.apache.ratis.proto.RaftProtos.RaftPeerRole.FOLLOWER) == null;
+    } catch (RaftUnavailableException e) {
+      return false;
+    }
+  }
+
   public long term() {
     return division().getInfo().getCurrentTerm();
   }
@@ -186,7 +257,12 @@ public final class RaftNode implements AutoCloseable {
   }
 
   /** A member as Raft knows it: voters and learners (Ratis listeners) of the current conf. */
-  public record Peer(String name, String address, boolean learner) {}
+  public record Peer(String id, String address, boolean learner) {
+    /** The member's name (its Raft id without the suffix a move adds, see {@link #peerIdFor}). */
+    public String name() {
+      return memberName(id);
+    }
+  }
 
   public List<Peer> peers() {
     var conf = division().getRaftConf();
@@ -209,7 +285,7 @@ public final class RaftNode implements AutoCloseable {
    * never named this peer URL, as etcd refuses an unknown member.
    */
   public void joinIfNeeded() throws IOException {
-    if (!joining || inConf(id)) {
+    if (!joining || previousPeerId != null || inConf(id)) {
       return;
     }
     List<RaftPeer> others = group.getPeers().stream().filter(p -> !p.getId().equals(id)).toList();
@@ -248,6 +324,51 @@ public final class RaftNode implements AutoCloseable {
           .addKeyValue("learner", added.get().getIsLearner())
           .log();
     }
+  }
+
+  /**
+   * For a member restarted at a new peer URL: replaces its Raft peer at the old address ({@code
+   * previousPeerId}) with itself under its new id at the new address, keeping its role, once the
+   * cluster confirms that MemberUpdate gave this member that URL (as etcd refuses a member whose
+   * URLs the cluster does not have). Nothing to do when the member did not move or the group
+   * already lists it (a restart after the move).
+   *
+   * <p>The member keeps its log and store, so the leader only sends what it missed while it was
+   * down before committing the new configuration. One configuration change replaces the peer: the
+   * old and new configurations differ in this member alone, and the old peer is this very process,
+   * down since, so it neither acknowledges nor votes again, and the data it acknowledged is still
+   * on this disk.
+   */
+  public void moveIfNeeded() throws IOException {
+    String previous = previousPeerId;
+    if (previous == null || inConf(id)) {
+      return;
+    }
+    RaftPeerId old = RaftPeerId.valueOf(previous);
+    List<RaftPeer> others = new ArrayList<>();
+    var conf = division().getRaftConf();
+    for (var role :
+        List.of(
+            org.apache.ratis.proto.RaftProtos.RaftPeerRole.FOLLOWER,
+            org.apache.ratis.proto.RaftProtos.RaftPeerRole.LISTENER)) {
+      conf.getCurrentPeers(role).stream()
+          .filter(p -> !p.getId().equals(old) && !p.getId().equals(id))
+          .forEach(others::add);
+    }
+    if (others.isEmpty()) {
+      throw new IOException(
+          "member " + previous + " moved to " + peerUrl + " but knows no other member to tell");
+    }
+    RaftPeer self = RaftPeer.newBuilder().setId(id).setAddress(address(peerUrl)).build();
+    try (RaftClient mover = newClient(others)) {
+      new PeerMove(mover, self, old, memberId, peerUrl, 6 * requestTimeoutMs).run();
+    }
+    LOG.atInfo()
+        .setMessage("moved to a new peer URL")
+        .addKeyValue("peer-url", peerUrl)
+        .addKeyValue("raft-id", id)
+        .addKeyValue("previous-raft-id", previous)
+        .log();
   }
 
   private boolean inConf(RaftPeerId peer) {
@@ -311,7 +432,7 @@ public final class RaftNode implements AutoCloseable {
   }
 
   private static RaftPeer toPeer(Peer p) {
-    return RaftPeer.newBuilder().setId(p.name()).setAddress(p.address()).build();
+    return RaftPeer.newBuilder().setId(p.id()).setAddress(p.address()).build();
   }
 
   /**
@@ -478,6 +599,7 @@ public final class RaftNode implements AutoCloseable {
     if (cause instanceof org.apache.ratis.protocol.exceptions.AlreadyClosedException) {
       return new RaftUnavailableException("etcdserver: server stopped", cause);
     }
+    LOG.atDebug().setMessage("unexpected Ratis failure").setCause(cause).log();
     return new RaftUnavailableException(
         "etcdserver: request timed out, possibly due to connection lost", cause);
   }

@@ -25,8 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * etcdctl 3.4's membership verbs against a fresh one-member Strata cluster print what they print
  * against a fresh etcd 3.4.23 (ids and addresses masked): add a learner, list it unstarted, refuse
  * a second learner and a taken peer URL, refuse to promote the unstarted learner and a voter,
- * remove it, and refuse an unknown id. Joining, promoting and removing started members across
- * processes is {@code MembershipIT}.
+ * change the member's own peer URL, refuse that URL to the learner and an update of an unknown id,
+ * remove the learner, and refuse an unknown id. Joining, promoting and removing started members
+ * across processes is {@code MembershipIT}.
  *
  * <p>Re-record with {@code -Drecord.etcd.endpoint=127.0.0.1:PORT} against a fresh etcd started with
  * {@code --name default}.
@@ -46,6 +47,11 @@ class EtcdctlMemberTranscriptTest {
         Step.of("member", "add", "m3", "--peer-urls=http://127.0.0.1:2"),
         Step.of("member", "promote", "${member}"),
         Step.of("member", "promote", "${self}"),
+        // Not the learner: etcd 3.4.23 lists a learner whose peer URLs changed as a voter.
+        Step.of("member", "update", "${self}", "--peer-urls=http://127.0.0.1:4"),
+        Step.of("member", "list"),
+        Step.of("member", "update", "${member}", "--peer-urls=http://127.0.0.1:4"),
+        Step.of("member", "update", "1234", "--peer-urls=http://127.0.0.1:5"),
         Step.of("member", "remove", "${member}"),
         Step.of("member", "list", "-w", "json"),
         Step.of("member", "remove", "1234"),

@@ -84,10 +84,10 @@ class EtcdErrorsGoldenTest {
                 Status.Code.OUT_OF_RANGE, 3L,
                 Status.Code.RESOURCE_EXHAUSTED, 2L,
                 Status.Code.NOT_FOUND, 2L,
-                Status.Code.FAILED_PRECONDITION, 24L,
+                Status.Code.FAILED_PRECONDITION, 23L,
                 Status.Code.PERMISSION_DENIED, 1L,
                 Status.Code.UNAUTHENTICATED, 1L,
-                Status.Code.UNAVAILABLE, 8L,
+                Status.Code.UNAVAILABLE, 9L,
                 Status.Code.DATA_LOSS, 1L));
     assertThat(t.get("etcdserver: mvcc: required revision has been compacted"))
         .isEqualTo(Status.Code.OUT_OF_RANGE);
@@ -98,6 +98,9 @@ class EtcdErrorsGoldenTest {
     assertThat(t.get("etcdserver: lease already exists"))
         .isEqualTo(Status.Code.FAILED_PRECONDITION);
     assertThat(t.get("etcdserver: no leader")).isEqualTo(Status.Code.UNAVAILABLE);
+    // etcd 3.4.23 answers a learner's refusal with UNAVAILABLE (3.6 with FAILED_PRECONDITION).
+    assertThat(t.get("etcdserver: rpc not supported for learner"))
+        .isEqualTo(Status.Code.UNAVAILABLE);
     assertThat(t.get("etcdserver: permission denied")).isEqualTo(Status.Code.PERMISSION_DENIED);
     assertThat(t.get("etcdserver: invalid auth token")).isEqualTo(Status.Code.UNAUTHENTICATED);
     assertThat(t.get("etcdserver: corrupt cluster")).isEqualTo(Status.Code.DATA_LOSS);
