@@ -57,13 +57,8 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
   public void status(StatusRequest request, StreamObserver<StatusResponse> out) {
     try {
       MvccStore store = members.store();
-<<<<<<< HEAD
-      long leader = members.raft().leader().map(members.identity()::idOf).orElse(0L);
-      StatusResponse.Builder r =
-=======
       long leader = members.leaderId();
-      StatusResponse r =
->>>>>>> member
+      StatusResponse.Builder r =
           StatusResponse.newBuilder()
               .setHeader(members.header(store.currentRevision()))
               .setVersion(VERSION)
