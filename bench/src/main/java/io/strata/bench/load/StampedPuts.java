@@ -6,6 +6,7 @@ import io.grpc.stub.StreamObserver;
 import io.strata.api.etcdserverpb.KVGrpc;
 import io.strata.api.etcdserverpb.PutRequest;
 import io.strata.api.etcdserverpb.PutResponse;
+import io.strata.api.mvccpb.Event;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +89,23 @@ final class StampedPuts {
   @Nullable Long sentAtNanos(ByteString value) {
     long seq = sequenceOf(value);
     return seq < 0 ? null : sentAtNanos.get(seq);
+  }
+
+  /**
+   * Records the delivery of {@code e} to a watcher of {@code expectedKey}: its latency from the put
+   * being sent, or UNEXPECTED_EVENT for anything but a put of this run to that key.
+   */
+  void delivered(Event e, ByteString expectedKey) {
+    if (e.getType() != Event.EventType.PUT || !e.getKv().getKey().equals(expectedKey)) {
+      gen.failed("UNEXPECTED_EVENT");
+      return;
+    }
+    @Nullable Long sent = sentAtNanos(e.getKv().getValue());
+    if (sent == null) {
+      gen.failed("UNEXPECTED_EVENT");
+      return;
+    }
+    gen.succeeded(sent);
   }
 
   /** One putter: a put in flight at a time, each sent when the shared rate allows. */

@@ -56,16 +56,7 @@ final class WatchLatencyRun implements WorkloadDriver {
   }
 
   private void received(int watcher, Event e) {
-    if (e.getType() != Event.EventType.PUT || !e.getKv().getKey().equals(key)) {
-      gen.failed("UNEXPECTED_EVENT");
-      return;
-    }
-    @Nullable Long sent = puts.sentAtNanos(e.getKv().getValue());
-    if (sent == null) {
-      gen.failed("UNEXPECTED_EVENT");
-      return;
-    }
-    gen.succeeded(sent);
+    puts.delivered(e, key);
   }
 
   @Override

@@ -148,17 +148,7 @@ final class WatchRun implements WorkloadDriver {
   }
 
   private void received(int watcher, Event e) {
-    if (e.getType() != Event.EventType.PUT
-        || !e.getKv().getKey().equals(keys.get(keyOfWatcher(watcher)))) {
-      gen.failed("UNEXPECTED_EVENT");
-      return;
-    }
-    @Nullable Long sent = puts.sentAtNanos(e.getKv().getValue());
-    if (sent == null) {
-      gen.failed("UNEXPECTED_EVENT");
-      return;
-    }
-    gen.succeeded(sent);
+    puts.delivered(e, keys.get(keyOfWatcher(watcher)));
   }
 
   @Override
