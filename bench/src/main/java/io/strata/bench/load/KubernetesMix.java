@@ -154,11 +154,7 @@ final class KubernetesMix implements WorkloadDriver {
     }
 
     void next() {
-      if (!gen.acquire()) {
-        done.countDown();
-        return;
-      }
-      gen.whenAllowed(this::send, done::countDown);
+      gen.sendNext(this::send, done::countDown);
     }
 
     private void send() {

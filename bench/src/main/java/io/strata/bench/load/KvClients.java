@@ -108,11 +108,7 @@ final class KvClients implements WorkloadDriver {
     }
 
     void next() {
-      if (!gen.acquire()) {
-        done.countDown();
-        return;
-      }
-      gen.whenAllowed(this::send, done::countDown);
+      gen.sendNext(this::send, done::countDown);
     }
 
     private void send() {

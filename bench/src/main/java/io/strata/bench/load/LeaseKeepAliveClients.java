@@ -164,12 +164,8 @@ final class LeaseKeepAliveClients implements WorkloadDriver {
       if (r == null || finished) {
         return;
       }
-      if (!gen.acquire()) {
-        finish();
-        return;
-      }
       int g = generation;
-      gen.whenAllowed(() -> send(g), this::finish);
+      gen.sendNext(() -> send(g), this::finish);
     }
 
     /**

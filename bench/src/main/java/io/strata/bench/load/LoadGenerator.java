@@ -181,6 +181,18 @@ final class LoadGenerator {
   }
 
   /**
+   * A client's next request: sent through {@link #whenAllowed} if {@link #acquire()} allows one,
+   * else {@code stop} runs and the client ends.
+   */
+  void sendNext(Runnable send, Runnable stop) {
+    if (!acquire()) {
+      stop.run();
+      return;
+    }
+    whenAllowed(send, stop);
+  }
+
+  /**
    * Sends a client's next request, which {@link #acquire()} allowed, when the run's rate allows: at
    * once without {@code --rate} or when its slot is due, else from the timer thread at its slot, so
    * no thread waits. A request whose slot lies at or after the end of the run's duration is never

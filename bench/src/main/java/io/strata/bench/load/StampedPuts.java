@@ -119,11 +119,7 @@ final class StampedPuts {
     }
 
     void next() {
-      if (!gen.acquire()) {
-        done.countDown();
-        return;
-      }
-      gen.whenAllowed(this::send, done::countDown);
+      gen.sendNext(this::send, done::countDown);
     }
 
     private void send() {
