@@ -2,6 +2,7 @@ package io.strata.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import io.grpc.StatusRuntimeException;
 import io.strata.api.etcdserverpb.ClusterGrpc;
 import io.strata.api.etcdserverpb.Member;
@@ -13,6 +14,7 @@ import io.strata.api.etcdserverpb.MemberRemoveRequest;
 import io.strata.api.etcdserverpb.MemberUpdateRequest;
 import io.strata.api.etcdserverpb.MemberUpdateResponse;
 import io.strata.api.etcdserverpb.MoveLeaderRequest;
+import io.strata.api.etcdserverpb.RangeRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,6 +103,21 @@ class MembershipIT {
       }
       assertThat(members(c)).hasSize(5).noneMatch(Member::getIsLearner);
       System.out.printf("MembershipIT: grew to %s%n", names(c));
+      for (TestCluster.Member m : added) {
+        // Promoted while running, with no restart and no leader change: a full voter at once.
+        TestCluster.await(
+            m.name() + " to serve a linearizable read",
+            LONG,
+            () -> {
+              try {
+                m.kv()
+                    .range(RangeRequest.newBuilder().setKey(ByteString.copyFromUtf8("mb")).build());
+                return true;
+              } catch (StatusRuntimeException e) {
+                return false;
+              }
+            });
+      }
 
       for (TestCluster.Member m : added) {
         long id = member(c, m.name()).orElseThrow().getID();

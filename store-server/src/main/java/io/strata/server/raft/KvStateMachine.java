@@ -23,11 +23,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.impl.LearnerFixes;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.StateMachineStorage;
@@ -117,6 +119,36 @@ public final class KvStateMachine extends BaseStateMachine {
   public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
     leaderChanges.increment();
     LOG.atInfo().setMessage("leader changed").addKeyValue("leader", newLeaderId).log();
+  }
+
+  /**
+   * Works around Ratis's handling of learners that joined while running (see {@link LearnerFixes}):
+   * the leader counts every member of the new configuration as caught up, and a learner takes the
+   * listener role.
+   */
+  @Override
+  public void notifyConfigurationChanged(
+      long term, long index, RaftConfigurationProto newRaftConfiguration) {
+    RaftServer server = getServer().getNow(null);
+    if (server == null) {
+      return;
+    }
+    try {
+      RaftServer.Division division = server.getDivision(getGroupId());
+      int marked = LearnerFixes.markMembersCaughtUp(division);
+      boolean listener = LearnerFixes.adoptListenerRole(division);
+      if (marked > 0 || listener) {
+        LOG.atInfo()
+            .setMessage("configuration applied")
+            .addKeyValue("index", index)
+            .addKeyValue("members-counted-caught-up", marked)
+            .addKeyValue("became-listener", listener)
+            .log();
+      }
+    } catch (IOException e) {
+      // The division is closing; a restart starts every member in its proper state.
+      LOG.atDebug().setMessage("no division to fix learners").setCause(e).log();
+    }
   }
 
   /** The member's store; reads may use it directly. */

@@ -224,8 +224,8 @@ public final class RaftNode implements AutoCloseable {
    */
   public boolean isLearner() {
     try {
-      // The configuration, not the division's role: a member that joined as a listener keeps the
-      // follower role Ratis gave it while it was not in the group until it restarts.
+      // The configuration, not the division's role: a member that joined as a listener holds the
+      // follower role Ratis gave it outside the group until it applies its join (LearnerFixes).
       var conf = division().getRaftConf();
       return conf.getPeer(id, org.apache.ratis.proto.RaftProtos.RaftPeerRole.LISTENER) != null
           && conf.getPeer(id, org.apache.ratis.proto.RaftProtos.RaftPeerRole.FOLLOWER) == null;

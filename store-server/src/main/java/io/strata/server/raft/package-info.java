@@ -11,7 +11,9 @@
  * translates our config into Ratis keys, including the transport, {@link
  * io.strata.server.raft.SnapshotFallbackRpcType} (Ratis's gRPC with a catch-up fix); {@link
  * io.strata.server.raft.StaleLogCleaner} drops a Raft log that a snapshot has overtaken before
- * Ratis opens it. Ratis exceptions are translated here and never leak upward.
+ * Ratis opens it; {@code org.apache.ratis.server.impl.LearnerFixes} (in Ratis's own package)
+ * patches how Ratis treats learners that joined while running. Ratis exceptions are translated here
+ * and never leak upward.
  */
 @NullMarked
 package io.strata.server.raft;
