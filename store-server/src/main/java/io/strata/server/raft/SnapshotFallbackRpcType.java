@@ -3,6 +3,7 @@ package io.strata.server.raft;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.grpc.GrpcFactory;
 import org.apache.ratis.grpc.server.GrpcLogAppender;
+import org.apache.ratis.grpc.server.GrpcServices;
 import org.apache.ratis.rpc.RpcFactory;
 import org.apache.ratis.rpc.RpcType;
 import org.apache.ratis.server.RaftServer;
@@ -43,6 +44,12 @@ public final class SnapshotFallbackRpcType implements RpcType {
   private static final class Factory extends GrpcFactory {
     Factory(Parameters parameters) {
       super(parameters);
+    }
+
+    /** Ratis's gRPC services, with a follower's appends guarded (see FollowerCommitGuard). */
+    @Override
+    public GrpcServices newRaftServerRpc(RaftServer server) {
+      return super.newRaftServerRpc(FollowerCommitGuard.wrap(server));
     }
 
     @Override
