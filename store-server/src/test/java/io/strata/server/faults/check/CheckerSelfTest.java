@@ -2,8 +2,10 @@ package io.strata.server.faults.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.strata.server.faults.check.MemberApplyChecker.Observation;
 import io.strata.server.faults.check.WatchChecker.WatchLog;
 import io.strata.server.faults.history.Op;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Nested;
@@ -11,8 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A checker that cannot fail proves nothing: each checker gets known-bad histories (a stale read, a
- * lost write, a duplicated and a skipped watch event, a revision going backwards, two lock holders)
- * and must report them, and known-good ones that must pass.
+ * lost write, a duplicated and a skipped watch event, a revision going backwards, two lock holders,
+ * a member whose Raft server stopped or that stopped applying) and must report them, and known-good
+ * ones that must pass.
  */
 class CheckerSelfTest {
 
@@ -488,6 +491,52 @@ class CheckerSelfTest {
               3)
           .check(r);
       assertThat(r.violations("ground-truth")).singleElement().asString().contains("backwards");
+    }
+  }
+
+  @Nested
+  class MemberApply {
+    private static final long SECOND = 1_000_000_000L;
+    private final MemberApplyChecker checker = new MemberApplyChecker(Duration.ofSeconds(45));
+
+    private List<String> round(Report r, long leaderCommit, long atSecond, Observation... members) {
+      return checker.check(List.of(members), leaderCommit, atSecond * SECOND, r);
+    }
+
+    @Test
+    void membersThatApply_pass() {
+      Report r = new Report();
+      round(r, 100, 0, new Observation("m1", true, 90), new Observation("m2", true, 100));
+      round(r, 200, 50, new Observation("m1", true, 150), new Observation("m2", true, 200));
+      round(r, 300, 100, new Observation("m1", true, 300), new Observation("m2", true, 300));
+      assertThat(r.violationCount()).isZero();
+    }
+
+    @Test
+    void idleMemberWithNothingToApply_passes() {
+      Report r = new Report();
+      round(r, 100, 0, new Observation("m1", true, 100));
+      round(r, 100, 100, new Observation("m1", true, 100));
+      assertThat(r.violationCount()).isZero();
+    }
+
+    @Test
+    void raftServerNotRunning_isCaught() {
+      Report r = new Report();
+      List<String> found = round(r, 100, 0, new Observation("m4", false, 40));
+      assertThat(r.violationCount("raft-not-running")).isEqualTo(1);
+      assertThat(found).singleElement().asString().contains("m4");
+    }
+
+    @Test
+    void memberThatStopsApplyingWhileBehind_isCaught() {
+      Report r = new Report();
+      round(r, 100, 0, new Observation("m1", true, 100), new Observation("m3", true, 60));
+      round(r, 150, 30, new Observation("m1", true, 150), new Observation("m3", true, 60));
+      assertThat(r.violationCount()).as("30 s is within the allowance").isZero();
+      round(r, 200, 50, new Observation("m1", true, 200), new Observation("m3", true, 60));
+      assertThat(r.violationCount()).isEqualTo(1);
+      assertThat(r.violations("stalled-member")).singleElement().asString().contains("m3");
     }
   }
 }

@@ -5,6 +5,7 @@ import io.strata.api.etcdserverpb.MoveLeaderRequest;
 import io.strata.api.etcdserverpb.StatusResponse;
 import io.strata.server.TestCluster;
 import io.strata.server.TestCluster.Member;
+import io.strata.server.faults.check.MemberApplyChecker;
 import io.strata.server.faults.check.Report;
 import io.strata.server.faults.net.PeerNetwork;
 import io.strata.server.faults.workload.Clients;
@@ -12,10 +13,8 @@ import io.strata.server.grpc.MaintenanceService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -46,8 +45,7 @@ public final class Nemesis {
   private final FailPointArming failPoints;
   private final List<String> timeline = Collections.synchronizedList(new ArrayList<>());
 
-  /** Per member: the applied index seen at a heal, and since when (ns) it has not moved. */
-  private final Map<String, long[]> applying = new HashMap<>();
+  private final MemberApplyChecker memberApply = new MemberApplyChecker(STALLED);
 
   private final long startNanos = System.nanoTime();
 
@@ -223,12 +221,7 @@ public final class Nemesis {
     clients.wakeUp();
   }
 
-  /**
-   * After every heal: every running member's Raft server must run, and its applied index must move
-   * while the leader's commit index is ahead of it. A member whose Raft server closed itself (or
-   * whose appends keep failing) still answers clients, so neither the workload nor the leader check
-   * notices it; without this the run would only time out at the end, waiting for equal revisions.
-   */
+  /** After every heal, see {@link MemberApplyChecker}. */
   private void checkMembersApply() {
     long commit;
     try {
@@ -237,6 +230,7 @@ public final class Nemesis {
       commit = -1; // the leader moved on; the next heal checks again
     }
     long now = System.nanoTime();
+    List<MemberApplyChecker.Observation> seen = new ArrayList<>();
     for (Member m : cluster.running()) {
       StatusResponse s;
       try {
@@ -244,34 +238,13 @@ public final class Nemesis {
       } catch (RuntimeException e) {
         continue; // installing a snapshot or just restarted: not an answer either way
       }
-      if (s.getErrorsList().contains(MaintenanceService.RAFT_NOT_RUNNING)) {
-        note(m + " answers clients but its Raft server is not running");
-        report.violation(
-            "raft-not-running",
-            m
-                + " answers clients but its Raft server is not running (applied index "
-                + s.getRaftAppliedIndex()
-                + "), see its log");
-      }
-      long applied = s.getRaftAppliedIndex();
-      long[] seen = applying.get(m.name());
-      if (seen == null || applied != seen[0] || commit <= applied) {
-        applying.put(m.name(), new long[] {applied, now});
-      } else if (now - seen[1] > STALLED.toNanos()) {
-        note(m + " has not applied anything for " + STALLED.toSeconds() + " s");
-        report.violation(
-            "stalled-member",
-            m
-                + " applied nothing for "
-                + STALLED.toSeconds()
-                + " s (applied index "
-                + applied
-                + ", leader's commit index "
-                + commit
-                + ")");
-        applying.put(m.name(), new long[] {applied, now});
-      }
+      seen.add(
+          new MemberApplyChecker.Observation(
+              m.name(),
+              !s.getErrorsList().contains(MaintenanceService.RAFT_NOT_RUNNING),
+              s.getRaftAppliedIndex()));
     }
+    memberApply.check(seen, commit, now, report).forEach(this::note);
   }
 
   private void transferLeader() {
