@@ -72,7 +72,7 @@ public final class WatchHub implements AutoCloseable {
    *     (etcd's {@code --experimental-watch-progress-notify-interval}, 10 minutes)
    */
   // The periodic tasks' futures are not kept: close() ends both with executor.shutdownNow(), and
-  // nothing waits on them. A task that threw would stop repeating (syncSafely catches and logs).
+  // nothing waits on them. A task that threw would stop repeating, so both catch and log.
   @SuppressWarnings("FutureReturnValueIgnored")
   public WatchHub(
       Supplier<? extends KvStore> store, Duration syncInterval, Duration progressInterval) {
@@ -314,7 +314,13 @@ public final class WatchHub implements AutoCloseable {
       syncedByKey.values().forEach(all::addAll);
       for (Watcher w : all) {
         if (w.progressNotify()) {
-          w.sink().progress(w, lastNotified);
+          try {
+            w.sink().progress(w, lastNotified);
+          } catch (RuntimeException e) {
+            // One broken stream must not end progress for every watcher: a scheduled task that
+            // throws never runs again.
+            LOG.atDebug().setMessage("progress notification failed").setCause(e).log();
+          }
         }
       }
     }

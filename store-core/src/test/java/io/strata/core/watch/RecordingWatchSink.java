@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Records what a hub delivers; can be told to refuse, like a client that stopped reading. */
-final class RecordingWatchSink implements WatchSink {
+class RecordingWatchSink implements WatchSink {
   final List<Event> events = new ArrayList<>();
   final List<Long> progress = new ArrayList<>();
   volatile long compactedAt = -1;

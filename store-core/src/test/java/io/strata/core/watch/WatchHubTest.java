@@ -12,6 +12,7 @@ import io.strata.core.mvcc.MvccStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
@@ -136,6 +137,24 @@ class WatchHubTest {
     await(() -> sink.size() == 2);
     await(() -> hub.requestProgress(sink, rev -> answered[0] = rev));
     assertThat(answered[0]).isEqualTo(3L);
+  }
+
+  @Test
+  void progressNotifications_goOn_whenOneSinkThrows() throws Exception {
+    AtomicInteger broken = new AtomicInteger();
+    RecordingWatchSink throwing =
+        new RecordingWatchSink() {
+          @Override
+          public synchronized boolean progress(Watcher watcher, long revision) {
+            broken.incrementAndGet();
+            throw new IllegalStateException("stream closed");
+          }
+        };
+    RecordingWatchSink healthy = new RecordingWatchSink();
+    hub.watch(watcher("a", "", throwing), 0);
+    hub.watch(watcher("b", "", healthy), 0);
+    await(() -> healthy.progress.size() >= 3);
+    await(() -> broken.get() >= 3);
   }
 
   @Test
