@@ -60,25 +60,12 @@ class LearnerIT {
   @Test
   void learner_servesOnlyStatusSerializableRangeAndSnapshot_untilPromoted(TestInfo info)
       throws Exception {
-    TestCluster c =
-        cluster =
-            TestCluster.start(
-                "LearnerIT/" + info.getTestMethod().orElseThrow().getName(),
-                1,
-                TestCluster.FAST_ELECTION);
+    TestCluster c = start(info, 1);
     TestCluster.Member voter = c.awaitLeader(LONG);
     voter.kv().put(put("k", "v1"));
 
     TestCluster.Member learner = c.newJoiningMember("m2", TestCluster.FAST_ELECTION);
-    MemberAddResponse add =
-        ClusterGrpc.newBlockingStub(voter.channel())
-            .withDeadlineAfter(30, TimeUnit.SECONDS)
-            .memberAdd(
-                MemberAddRequest.newBuilder()
-                    .addPeerURLs(learner.flag("--initial-advertise-peer-urls"))
-                    .setIsLearner(true)
-                    .build());
-    c.restart(learner);
+    MemberAddResponse add = addAndStartLearner(c, voter, learner);
 
     assertThat(learner.status().getIsLearner()).isTrue();
     assertThat(voter.status().getIsLearner()).isFalse();
@@ -185,22 +172,9 @@ class LearnerIT {
    */
   @Test
   void learner_keepsReplicating_whileTwoLeadersAreKilled(TestInfo info) throws Exception {
-    TestCluster c =
-        cluster =
-            TestCluster.start(
-                "LearnerIT/" + info.getTestMethod().orElseThrow().getName(),
-                3,
-                TestCluster.FAST_ELECTION);
-    TestCluster.Member first = c.awaitLeader(LONG);
+    TestCluster c = start(info, 3);
     TestCluster.Member learner = c.newJoiningMember("m4", TestCluster.FAST_ELECTION);
-    ClusterGrpc.newBlockingStub(first.channel())
-        .withDeadlineAfter(30, TimeUnit.SECONDS)
-        .memberAdd(
-            MemberAddRequest.newBuilder()
-                .addPeerURLs(learner.flag("--initial-advertise-peer-urls"))
-                .setIsLearner(true)
-                .build());
-    c.restart(learner);
+    addAndStartLearner(c, c.awaitLeader(LONG), learner);
 
     for (int round = 1; round <= 2; round++) {
       TestCluster.Member killed = c.awaitLeader(LONG);
@@ -228,6 +202,32 @@ class LearnerIT {
       assertThat(learner.status().getIsLearner()).isTrue();
       c.restart(killed);
     }
+  }
+
+  private TestCluster start(TestInfo info, int voters) throws java.io.IOException {
+    return cluster =
+        TestCluster.start(
+            "LearnerIT/" + info.getTestMethod().orElseThrow().getName(),
+            voters,
+            TestCluster.FAST_ELECTION);
+  }
+
+  /**
+   * MemberAdd as a learner through {@code voter}, then the first start of {@code learner} ({@code
+   * --initial-cluster-state existing}): it joins a running cluster.
+   */
+  private static MemberAddResponse addAndStartLearner(
+      TestCluster c, TestCluster.Member voter, TestCluster.Member learner) {
+    MemberAddResponse add =
+        ClusterGrpc.newBlockingStub(voter.channel())
+            .withDeadlineAfter(30, TimeUnit.SECONDS)
+            .memberAdd(
+                MemberAddRequest.newBuilder()
+                    .addPeerURLs(learner.flag("--initial-advertise-peer-urls"))
+                    .setIsLearner(true)
+                    .build());
+    c.restart(learner);
+    return add;
   }
 
   /** The error a Watch stream on {@code m} ends with. */
