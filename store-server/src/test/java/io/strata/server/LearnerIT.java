@@ -17,6 +17,7 @@ import io.strata.api.etcdserverpb.MemberAddRequest;
 import io.strata.api.etcdserverpb.MemberAddResponse;
 import io.strata.api.etcdserverpb.MemberListRequest;
 import io.strata.api.etcdserverpb.MemberPromoteRequest;
+import io.strata.api.etcdserverpb.MemberUpdateRequest;
 import io.strata.api.etcdserverpb.PutRequest;
 import io.strata.api.etcdserverpb.RangeRequest;
 import io.strata.api.etcdserverpb.SnapshotRequest;
@@ -108,20 +109,7 @@ class LearnerIT {
               assertThat(s.getDescription()).isEqualTo(REFUSED);
             });
 
-    TestCluster.await(
-        "m2 promoted",
-        LONG,
-        () -> {
-          try {
-            ClusterGrpc.newBlockingStub(voter.channel())
-                .withDeadlineAfter(10, TimeUnit.SECONDS)
-                .memberPromote(
-                    MemberPromoteRequest.newBuilder().setID(add.getMember().getID()).build());
-            return true;
-          } catch (StatusRuntimeException e) {
-            return false; // not caught up yet
-          }
-        });
+    promote(voter, add.getMember().getID());
     TestCluster.await("m2 to apply its promotion", LONG, () -> !learner.status().getIsLearner());
     // Clients retry UNAVAILABLE; the first write may meet the promotion still committing.
     TestCluster.await(
@@ -142,25 +130,7 @@ class LearnerIT {
     // No restart: the member joined while running, and Ratis left such a promoted member unable
     // to serve a read index until the next leader change (see LearnerFixes).
     long leaderBefore = voter.status().getLeader();
-    TestCluster.await(
-        "a linearizable read through m2 to see v2",
-        LONG,
-        () -> {
-          try {
-            return learner
-                .kv()
-                .range(get("k").build())
-                .getKvs(0)
-                .getValue()
-                .toStringUtf8()
-                .equals("v2");
-          } catch (StatusRuntimeException e) {
-            if (REFUSED.equals(e.getStatus().getDescription())) {
-              throw new IllegalStateException("read through the promoted member refused", e);
-            }
-            return false;
-          }
-        });
+    awaitLinearizableRead(learner, "k", "v2");
     assertThat(voter.status().getLeader()).as("no leader change").isEqualTo(leaderBefore);
   }
 
@@ -191,17 +161,85 @@ class LearnerIT {
               return false; // the leader changed again under the write
             }
           });
-      TestCluster.await(
-          "the learner to replicate " + value,
-          LONG,
-          () -> {
-            var kvs = learner.kv().range(get("k").setSerializable(true).build()).getKvsList();
-            return !kvs.isEmpty() && kvs.get(0).getValue().toStringUtf8().equals(value);
-          });
+      awaitSerializableRead(learner, "k", value);
       assertThat(learner.status().getErrorsList()).as("learner errors").isEmpty();
       assertThat(learner.status().getIsLearner()).isTrue();
       c.restart(killed);
     }
+  }
+
+  /**
+   * MemberUpdate of a learner, then its restart at the new peer URL: it takes its place in the
+   * group as a learner again, replicates, and can still be promoted to a full voter.
+   */
+  @Test
+  void learner_movedToANewPeerUrl_staysALearner_andCanBePromoted(TestInfo info) throws Exception {
+    TestCluster c = start(info, 1);
+    TestCluster.Member voter = c.awaitLeader(LONG);
+    TestCluster.Member learner = c.newJoiningMember("m2", TestCluster.FAST_ELECTION);
+    long id = addAndStartLearner(c, voter, learner).getMember().getID();
+    voter.kv().put(put("k", "before"));
+    awaitSerializableRead(learner, "k", "before");
+
+    String newUrl = "http://127.0.0.1:" + TestPorts.free();
+    ClusterGrpc.newBlockingStub(voter.channel())
+        .withDeadlineAfter(30, TimeUnit.SECONDS)
+        .memberUpdate(MemberUpdateRequest.newBuilder().setID(id).addPeerURLs(newUrl).build());
+    c.stop(learner);
+    learner.setFlag("--listen-peer-urls", newUrl);
+    learner.setFlag("--initial-advertise-peer-urls", newUrl);
+    c.restart(learner);
+    assertThat(learner.loggedSinceStart("moved to a new peer URL")).isTrue();
+    assertThat(learner.status().getIsLearner()).isTrue();
+    voter.kv().put(put("k", "after"));
+    awaitSerializableRead(learner, "k", "after");
+
+    promote(voter, id);
+    awaitLinearizableRead(learner, "k", "after");
+  }
+
+  private static void promote(TestCluster.Member voter, long id) {
+    TestCluster.await(
+        "member " + Long.toHexString(id) + " promoted",
+        LONG,
+        () -> {
+          try {
+            ClusterGrpc.newBlockingStub(voter.channel())
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .memberPromote(MemberPromoteRequest.newBuilder().setID(id).build());
+            return true;
+          } catch (StatusRuntimeException e) {
+            return false; // not caught up yet
+          }
+        });
+  }
+
+  private static void awaitSerializableRead(TestCluster.Member m, String key, String value) {
+    TestCluster.await(
+        m.name() + " to replicate " + key + "=" + value,
+        LONG,
+        () -> {
+          var kvs = m.kv().range(get(key).setSerializable(true).build()).getKvsList();
+          return !kvs.isEmpty() && kvs.get(0).getValue().toStringUtf8().equals(value);
+        });
+  }
+
+  /** A linearizable read through {@code m}, once promoted, sees {@code value}; never refused. */
+  private static void awaitLinearizableRead(TestCluster.Member m, String key, String value) {
+    TestCluster.await(
+        "a linearizable read through " + m.name() + " to see " + value,
+        LONG,
+        () -> {
+          try {
+            var kvs = m.kv().range(get(key).build()).getKvsList();
+            return !kvs.isEmpty() && kvs.get(0).getValue().toStringUtf8().equals(value);
+          } catch (StatusRuntimeException e) {
+            if (REFUSED.equals(e.getStatus().getDescription())) {
+              throw new IllegalStateException("read through the promoted member refused", e);
+            }
+            return false;
+          }
+        });
   }
 
   private TestCluster start(TestInfo info, int voters) throws java.io.IOException {
