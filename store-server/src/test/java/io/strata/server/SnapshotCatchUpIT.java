@@ -15,8 +15,13 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A follower killed early in a long run of writes comes back after the leader has snapshotted and
- * purged the log past it ({@code --snapshot-count 2000}), so it can only catch up by installing the
- * leader's snapshot (a RocksDB checkpoint sent by Ratis), then applying the log after it.
+ * purged the log past it, so it can only catch up by installing the leader's snapshot (a RocksDB
+ * checkpoint sent by Ratis), then applying the log after it.
+ *
+ * <p>{@code --snapshot-count} counts Raft entries, and the leader puts concurrent writes in one
+ * entry (a command batch): the 32 writers' 50,000 puts make about 2,000 entries, or fewer on a fast
+ * machine. A snapshot every 100 entries keeps the last one close enough to the end for the first 32
+ * MiB log segment to be purged.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class SnapshotCatchUpIT {
@@ -43,7 +48,7 @@ class SnapshotCatchUpIT {
                 List.of(
                     "--election-timeout", "1000",
                     "--heartbeat-interval", "100",
-                    "--snapshot-count", "2000"));
+                    "--snapshot-count", "100"));
     Member follower;
     // 1 KiB values: Ratis purges only whole log segments (32 MiB), so the run must write more
     // than one segment for the follower's position to be purged, not merely snapshotted.

@@ -34,6 +34,10 @@ public sealed interface Command {
   byte MEMBER_ADD = 7;
   byte MEMBER_FORGET = 8;
   byte MEMBER_UPDATE = 9;
+
+  /** Several Put, DeleteRange and Txn commands in one entry: see {@link CommandBatch}. */
+  byte BATCH = 10;
+
   // Lease commands: 16 and up, apart from the KV and membership types.
   byte LEASE_GRANT = 16;
   byte LEASE_REVOKE = 17;

@@ -49,6 +49,9 @@ public final class CommandApplier {
   }
 
   public byte[] apply(byte[] data, AppliedIndex index) {
+    if (CommandBatch.isBatch(data)) {
+      return applyAll(CommandBatch.decode(data), index);
+    }
     Command command = Command.decode(data);
     List<Event> committed;
     byte[] reply;
@@ -70,6 +73,33 @@ public final class CommandApplier {
       events.accept(committed);
     }
     return reply;
+  }
+
+  /**
+   * Applies the commands of a batch entry one after another, each at its own revision with its own
+   * reply, in one store write: the same store and replies as one entry per command.
+   */
+  private byte[] applyAll(List<byte[]> commands, AppliedIndex index) {
+    List<byte[]> replies = new java.util.ArrayList<>(commands.size());
+    List<Event> committed;
+    try (ApplyBatch batch = store.newBatch()) {
+      for (byte[] data : commands) {
+        Command command = Command.decode(data);
+        try {
+          refuseWhenOutOfSpace(command);
+          replies.add(Reply.success(execute(batch, command, index.index())));
+        } catch (BackendException e) {
+          throw e;
+        } catch (StoreException | NoSpaceException e) {
+          replies.add(Reply.failure(String.valueOf(e.getMessage())));
+        }
+      }
+      committed = batch.commit(index);
+    }
+    if (!committed.isEmpty()) {
+      events.accept(committed);
+    }
+    return CommandBatch.encodeReplies(replies);
   }
 
   /** etcd's capped applier: with NOSPACE raised, only requests that free space go through. */

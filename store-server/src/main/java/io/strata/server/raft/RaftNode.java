@@ -2,6 +2,7 @@ package io.strata.server.raft;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.strata.server.apply.CommandBatch;
 import io.strata.server.config.ServerConfig;
 import java.io.IOException;
 import java.net.URI;
@@ -68,6 +69,16 @@ public final class RaftNode implements AutoCloseable {
   private final Counter proposalsFailed;
 
   /**
+   * KV entries proposed at a time before writes wait to share one (see {@link ProposalBatcher}).
+   * The property is for benchmarks, not a supported setting.
+   */
+  static final String BATCH_IN_FLIGHT_PROPERTY = "strata.batch.in-flight";
+
+  private static final int DEFAULT_BATCH_IN_FLIGHT = 1;
+  private static final int MAX_BATCH_COMMANDS = 1024;
+  private final ProposalBatcher batcher;
+
+  /**
    * Who this member is in the Raft group: {@code peerId} is its Raft peer id now (see {@link
    * #peerIdFor}); {@code previousPeerId}, when set, is the id it had at its previous peer URL,
    * which {@link #moveIfNeeded} replaces; {@code memberId} is its etcd member id, which never
@@ -105,6 +116,12 @@ public final class RaftNode implements AutoCloseable {
     this.joining = config.initialClusterState().equals("existing");
     this.requestTimeoutMs = Math.max(5000, 5L * config.electionTimeoutMs());
     this.electionTimeoutMs = config.electionTimeoutMs();
+    this.batcher =
+        new ProposalBatcher(
+            this::propose,
+            Integer.getInteger(BATCH_IN_FLIGHT_PROPERTY, DEFAULT_BATCH_IN_FLIGHT),
+            config.maxRequestBytes(),
+            MAX_BATCH_COMMANDS);
     Path groupDir = raftDir.resolve(group.getGroupId().getUuid().toString());
     boolean fresh = !java.nio.file.Files.exists(groupDir);
     if (!fresh) {
@@ -474,6 +491,18 @@ public final class RaftNode implements AutoCloseable {
    * leader or the request timed out.
    */
   public CompletableFuture<byte[]> write(byte[] command) {
+    CompletableFuture<byte[]> reply =
+        CommandBatch.batchable(command) ? batcher.submit(command) : propose(command);
+    return reply.whenComplete(
+        (r, e) -> {
+          if (e != null) {
+            proposalsFailed.increment();
+          }
+        });
+  }
+
+  /** Replicates one log entry: see {@link #write}. */
+  private CompletableFuture<byte[]> propose(byte[] command) {
     Message message = Message.valueOf(ByteString.copyFrom(command));
     CompletableFuture<RaftClientReply> reply;
     if (isLeader()) {
@@ -499,13 +528,7 @@ public final class RaftNode implements AutoCloseable {
             })
         .thenCompose(this::appliedHere)
         .orTimeout(requestTimeoutMs, TimeUnit.MILLISECONDS)
-        .handle(RaftNode::toBytes)
-        .whenComplete(
-            (r, e) -> {
-              if (e != null) {
-                proposalsFailed.increment();
-              }
-            });
+        .handle(RaftNode::toBytes);
   }
 
   /**
