@@ -315,7 +315,7 @@ public final class ApplyBatch implements AutoCloseable {
     LatestVersions cache = store.latestVersions();
     Version v = cache.get(key);
     if (v == null) {
-      v = scanner.get(key, LATEST);
+      v = cache.complete() ? null : scanner.get(key, LATEST);
       // A key that never existed is remembered as a tombstone: "no live version" either way, and
       // the put that usually follows creates it without a second seek.
       cache.put(v != null ? v : Version.tombstone(key, 0, 0));

@@ -81,6 +81,9 @@ public final class MvccStore implements KvStore {
           marker == null
               ? AppliedIndex.NONE
               : new AppliedIndex(RevisionKeys.getLong(marker, 0), RevisionKeys.getLong(marker, 8));
+      if (!hasKeys(view)) {
+        latestVersions.markCompleteForEmptyStore();
+      }
       compactor = new Compactor(backend, config.compactionBatchLimit(), finished);
       if (finished < compactRevision) {
         // A compaction was accepted but not finished before the last stop: resume it.
@@ -167,6 +170,13 @@ public final class MvccStore implements KvStore {
       long rev = checkRevision(request.revision(), current);
       return RangeExecutor.execute(
           request, new VersionScanner(view, NO_OVERLAY)::scan, rev, current);
+    }
+  }
+
+  private static boolean hasKeys(ReadView view) {
+    try (KeyIterator it = view.iterator(ColumnFamilies.KEY, null)) {
+      it.seekToFirst();
+      return it.valid();
     }
   }
 

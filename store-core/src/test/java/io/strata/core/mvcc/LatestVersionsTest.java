@@ -56,4 +56,33 @@ class LatestVersionsTest {
     cache.put(live("a", 2, 0));
     assertThat(cache.get(key("a"))).isNull();
   }
+
+  @Test
+  void complete_untilTheFirstKeyLeaves() {
+    LatestVersions cache = new LatestVersions(3 * (1 + 100 + LatestVersions.ENTRY_OVERHEAD));
+    assertThat(cache.complete()).isFalse();
+    cache.markCompleteForEmptyStore();
+    cache.put(live("a", 2, 100));
+    cache.put(live("a", 3, 100)); // a new version of a cached key keeps it complete
+    cache.put(live("b", 4, 100));
+    cache.put(live("c", 5, 100));
+    assertThat(cache.complete()).isTrue();
+    cache.put(live("d", 6, 100)); // one key is evicted: a miss may now be a key in the store
+    assertThat(cache.complete()).isFalse();
+
+    LatestVersions removed = new LatestVersions(1 << 20);
+    removed.markCompleteForEmptyStore();
+    removed.put(live("a", 2, 10));
+    removed.remove(key("a")); // a failed commit: what the store holds is unknown
+    assertThat(removed.complete()).isFalse();
+
+    LatestVersions tooLarge = new LatestVersions(1000);
+    tooLarge.markCompleteForEmptyStore();
+    tooLarge.put(live("a", 2, 5000));
+    assertThat(tooLarge.complete()).isFalse();
+
+    LatestVersions none = new LatestVersions(0);
+    none.markCompleteForEmptyStore();
+    assertThat(none.complete()).isFalse();
+  }
 }
