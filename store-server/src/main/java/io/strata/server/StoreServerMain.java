@@ -73,7 +73,7 @@ public final class StoreServerMain {
   }
 
   /**
-   * Gives the common fork-join pool at least two threads, before anything loads {@code
+   * Gives the common fork-join pool at least four threads, before anything loads {@code
    * CompletableFuture}. The JDK sizes it at one thread less than the processors, and when that is
    * one, {@code CompletableFuture}'s async methods without an executor start a new thread for every
    * task. Ratis's follower hands every appendEntries to the log that way ({@code

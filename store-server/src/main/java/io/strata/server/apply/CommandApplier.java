@@ -49,57 +49,40 @@ public final class CommandApplier {
   }
 
   public byte[] apply(byte[] data, AppliedIndex index) {
-    if (CommandBatch.isBatch(data)) {
-      return applyAll(CommandBatch.decode(data), index);
-    }
-    Command command = Command.decode(data);
-    List<Event> committed;
-    byte[] reply;
-    try (ApplyBatch batch = store.newBatch()) {
-      try {
-        refuseWhenOutOfSpace(command);
-        reply = Reply.success(execute(batch, command, index.index()));
-      } catch (BackendException e) {
-        throw e;
-      } catch (StoreException | NoSpaceException e) {
-        reply = Reply.failure(String.valueOf(e.getMessage()));
-      }
-      committed = batch.commit(index);
-    }
-    if (command instanceof Command.Alarm) {
-      noSpace = null;
-    }
-    if (!committed.isEmpty()) {
-      events.accept(committed);
-    }
-    return reply;
-  }
-
-  /**
-   * Applies the commands of a batch entry one after another, each at its own revision with its own
-   * reply, in one store write: the same store and replies as one entry per command.
-   */
-  private byte[] applyAll(List<byte[]> commands, AppliedIndex index) {
+    boolean isBatch = CommandBatch.isBatch(data);
+    List<Command> commands =
+        isBatch
+            ? CommandBatch.decode(data).stream().map(Command::decode).toList()
+            : List.of(Command.decode(data));
     List<byte[]> replies = new java.util.ArrayList<>(commands.size());
     List<Event> committed;
+    // A batch's commands go one after another, each at its own revision with its own reply, in
+    // the one store write of the entry: the same store and replies as one entry per command.
     try (ApplyBatch batch = store.newBatch()) {
-      for (byte[] data : commands) {
-        Command command = Command.decode(data);
-        try {
-          refuseWhenOutOfSpace(command);
-          replies.add(Reply.success(execute(batch, command, index.index())));
-        } catch (BackendException e) {
-          throw e;
-        } catch (StoreException | NoSpaceException e) {
-          replies.add(Reply.failure(String.valueOf(e.getMessage())));
-        }
+      for (Command command : commands) {
+        replies.add(applyOne(batch, command, index.index()));
       }
       committed = batch.commit(index);
+    }
+    if (!isBatch && commands.get(0) instanceof Command.Alarm) {
+      noSpace = null; // alarms travel alone, never in a batch
     }
     if (!committed.isEmpty()) {
       events.accept(committed);
     }
-    return CommandBatch.encodeReplies(replies);
+    return isBatch ? CommandBatch.encodeReplies(replies) : replies.get(0);
+  }
+
+  /** One command's reply: its response, or the error etcd gives when it refuses the command. */
+  private byte[] applyOne(ApplyBatch batch, Command command, long index) {
+    try {
+      refuseWhenOutOfSpace(command);
+      return Reply.success(execute(batch, command, index));
+    } catch (BackendException e) {
+      throw e;
+    } catch (StoreException | NoSpaceException e) {
+      return Reply.failure(String.valueOf(e.getMessage()));
+    }
   }
 
   /** etcd's capped applier: with NOSPACE raised, only requests that free space go through. */
