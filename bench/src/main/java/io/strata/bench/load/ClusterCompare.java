@@ -47,6 +47,7 @@ final class ClusterCompare {
           "total",
           "duration",
           "warmup",
+          "cluster-warmup",
           "key-size",
           "val-size",
           "key-space-size",
@@ -74,6 +75,7 @@ final class ClusterCompare {
   private final List<LocalCluster.Kind> systems;
   private final LoadOptions shared;
   private final Duration warmup;
+  private final Duration clusterWarmup;
   private final boolean leaderOnly;
   private final String strataBin;
   private final String etcdBin;
@@ -151,6 +153,7 @@ final class ClusterCompare {
       spec.apply(shared); // fail on a bad combination now, not after the first cluster ran
     }
     this.warmup = Objects.requireNonNull(a.duration("warmup", Duration.ofSeconds(5)));
+    this.clusterWarmup = Objects.requireNonNull(a.duration("cluster-warmup", Duration.ZERO));
     String target = a.string("target", "leader");
     if (!target.equals("leader") && !target.equals("all")) {
       throw new IllegalArgumentException("--target must be leader or all");
@@ -270,6 +273,7 @@ final class ClusterCompare {
     List<Measurement> results = new ArrayList<>();
     try (LocalCluster cluster = LocalCluster.start(kind, bin, portBase, env, List.of(), log)) {
       try {
+        warmUp(cluster);
         for (RunSpec spec : runs) {
           results.add(measure(cluster, spec, repeat));
         }
@@ -280,6 +284,29 @@ final class ClusterCompare {
       }
     }
     return results;
+  }
+
+  /**
+   * {@code --cluster-warmup}: unmeasured load on a fresh cluster before its first run, each run's
+   * workload in turn with at least 16 clients ({@link RunSpec#forWarmUp}). A JVM server reaches its
+   * steady state only once its hot paths are compiled; under one client that took Strata about a
+   * minute and a half of load (writes/s per 20 s: 262, 422, 572, 602, 599), so the first runs of a
+   * sweep measured the JIT compiler. etcd, compiled ahead of time, gets the same load.
+   */
+  private void warmUp(LocalCluster cluster) throws IOException, InterruptedException {
+    if (clusterWarmup.isZero()) {
+      return;
+    }
+    MemberProcess leader = cluster.leader();
+    List<String> endpoints = leaderOnly ? List.of(leader.clientEndpoint()) : cluster.endpoints();
+    String system = cluster.kind().displayName();
+    Duration each = clusterWarmup.dividedBy(runs.size());
+    for (RunSpec spec : runs) {
+      RunSpec w = spec.forWarmUp();
+      log.printf("%s: cluster warm-up %ss of %s%n", system, each.toSeconds(), w);
+      new LoadGenerator(w.apply(shared).withTarget(endpoints, system).withDuration(each), null)
+          .run();
+    }
   }
 
   private Measurement measure(LocalCluster cluster, RunSpec spec, int repeat)

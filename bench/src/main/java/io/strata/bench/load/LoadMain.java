@@ -147,6 +147,10 @@ public final class LoadMain {
           --systems LIST        strata,etcd (default; in that order, one after the other)
           --duration D | --total N   per run (default 20s)
           --warmup D            unmeasured load before each run (default 5s)
+          --cluster-warmup D    unmeasured load on each fresh cluster before its first run:
+                                every run's workload in turn with at least 16 clients, D
+                                shared between them (default 0s); lets a JVM compile its hot
+                                paths before anything is measured
           --repeats N           the whole sweep N times, a fresh cluster per system each time,
                                 the systems' order reversed every second repeat; the report gives
                                 medians with their lowest-highest spread (default 1)

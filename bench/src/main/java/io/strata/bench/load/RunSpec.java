@@ -87,6 +87,18 @@ record RunSpec(Workload workload, Consistency consistency, int clients, int conn
         shared.checkHashKv());
   }
 
+  /**
+   * This run for a cluster's warm-up: at least 16 clients over at least as many connections (up to
+   * 16), so that the servers' hot paths get compiled in seconds rather than minutes. Watch runs,
+   * whose clients are watchers, stay as they are.
+   */
+  RunSpec forWarmUp() {
+    if (workload.clientsAreWatchers() || clients >= 16) {
+      return this;
+    }
+    return new RunSpec(workload, consistency, 16, Math.max(conns, 16));
+  }
+
   /** The workload as the run names it: {@code put}, {@code range-l}, {@code range-s}, ... */
   String workloadName() {
     return workload == Workload.RANGE ? "range-" + consistency.letter() : workload.flagName();

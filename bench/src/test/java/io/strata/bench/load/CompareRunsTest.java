@@ -46,6 +46,17 @@ class CompareRunsTest {
   }
 
   @Test
+  void clusterWarmUp_raisesClientsTo16_leavesWatchersAndBigRunsAlone() {
+    compare("--runs", "put:1:1", "--cluster-warmup", "60s");
+    assertThatThrownBy(() -> compare("--cluster-warmup", "soon"))
+        .hasMessageContaining("cluster-warmup");
+    assertThat(RunSpec.parse("put:1:1").forWarmUp()).isEqualTo(RunSpec.parse("put:16:16"));
+    assertThat(RunSpec.parse("range-s:4:2").forWarmUp()).isEqualTo(RunSpec.parse("range-s:16:16"));
+    assertThat(RunSpec.parse("put:256:16").forWarmUp()).isEqualTo(RunSpec.parse("put:256:16"));
+    assertThat(RunSpec.parse("watch:100:4").forWarmUp()).isEqualTo(RunSpec.parse("watch:100:4"));
+  }
+
+  @Test
   void checkHashKv_andWatchRuns_parse() {
     compare(
         "--runs", "watch:1000:16,watch-latency:100", "--check-hashkv", "--watched-key-total", "10");
