@@ -30,10 +30,10 @@ import org.jspecify.annotations.Nullable;
  * an entry of a few writes ({@code lingerMaxWrites} at most, counting those waiting) completes, the
  * next one waits, for at most {@code lingerNanos}, until as many writes wait as the completed entry
  * carried plus those waiting then: the writers just answered usually come straight back, and all of
- * them go in one entry. A linger that times out means the writers did not come back (clients that
- * pause between writes); lingering then stops for {@link #LINGER_PAUSE_NANOS}, so that such clients
- * pay its delay at most a few times a second. A lone client never lingers: an entry of one write
- * with none waiting expects nobody.
+ * them go in one entry. A linger that times out with none of them back means the clients pause
+ * between writes; lingering then stops for {@link #LINGER_PAUSE_NANOS}, so that such clients pay
+ * its delay at most a few times a second. A lone client never lingers: an entry of one write with
+ * none waiting expects nobody.
  *
  * <p>Each write gets its own reply, or the error of its entry. Thread safe.
  */
@@ -63,6 +63,9 @@ final class ProposalBatcher {
 
   /** Tells a linger's deadline from a later linger's. Guarded by {@link #lock}. */
   private long lingerId;
+
+  /** How many writes waited when the current linger began. Guarded by {@link #lock}. */
+  private int lingerStartWaiting;
 
   private @Nullable ScheduledFuture<?> lingerDeadline;
 
@@ -177,6 +180,7 @@ final class ProposalBatcher {
           && clock.getAsLong() - lingerPausedUntil >= 0) {
         // Keeps the slot: see the class comment.
         lingerTarget = expected;
+        lingerStartWaiting = waiting.size();
         long id = ++lingerId;
         lingerDeadline =
             Objects.requireNonNull(timer)
@@ -210,7 +214,11 @@ final class ProposalBatcher {
     return deadline;
   }
 
-  /** The writers did not all come back in time: what waits goes now, and lingering pauses. */
+  /**
+   * The writers did not all come back in time: what waits goes now. If none came back at all, the
+   * clients pause between writes, and lingering pauses too; one slow writer among several that came
+   * back (a GC pause, a busy core) is no reason to.
+   */
   private void lingerTimedOut(long id) {
     @Nullable List<Pending> next = null;
     synchronized (lock) {
@@ -218,7 +226,9 @@ final class ProposalBatcher {
         return; // ended by the writers' return, its cancel too late to stop this
       }
       endLinger();
-      lingerPausedUntil = clock.getAsLong() + LINGER_PAUSE_NANOS;
+      if (waiting.size() <= lingerStartWaiting) {
+        lingerPausedUntil = clock.getAsLong() + LINGER_PAUSE_NANOS;
+      }
       if (waiting.isEmpty()) {
         inFlight--;
       } else {

@@ -247,4 +247,28 @@ class ProposalBatcherTest {
     replies.get(3).complete(new byte[] {0});
     assertThat(entries).hasSize(4);
   }
+
+  @Test
+  void aLingerThatTimesOut_withSomeWritersBack_doesNotPause() throws Exception {
+    ProposalBatcher b = lingering(TimeUnit.MILLISECONDS.toNanos(1), 32);
+    b.submit(put(5));
+    b.submit(put(6));
+    b.submit(put(7));
+    replies.get(0).complete(new byte[] {0}); // three expected, two wait: lingers
+    b.submit(put(8)); // the first writer is back
+    assertThat(entries).hasSize(2);
+    proposed.acquire(2);
+    replies
+        .get(1)
+        .complete(CommandBatch.encodeReplies(List.of(new byte[0], new byte[0], new byte[0])));
+    // Three expected back; one comes, the other two never do.
+    b.submit(put(9));
+    assertThat(proposed.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(entries.get(2)).isEqualTo(put(9));
+
+    // Not paused: the next entry lingers again.
+    b.submit(put(10));
+    replies.get(2).complete(new byte[] {0});
+    assertThat(entries).hasSize(3);
+  }
 }
