@@ -298,7 +298,7 @@ final class ClusterCompare {
       return;
     }
     MemberProcess leader = cluster.leader();
-    List<String> endpoints = leaderOnly ? List.of(leader.clientEndpoint()) : cluster.endpoints();
+    List<String> endpoints = targets(cluster, leader);
     String system = cluster.kind().displayName();
     Duration each = clusterWarmup.dividedBy(runs.size());
     for (RunSpec spec : runs) {
@@ -309,10 +309,15 @@ final class ClusterCompare {
     }
   }
 
+  /** Where the load goes ({@code --target}): the leader only, or every member. */
+  private List<String> targets(LocalCluster cluster, MemberProcess leader) {
+    return leaderOnly ? List.of(leader.clientEndpoint()) : cluster.endpoints();
+  }
+
   private Measurement measure(LocalCluster cluster, RunSpec spec, int repeat)
       throws IOException, InterruptedException {
     MemberProcess leader = cluster.leader();
-    List<String> endpoints = leaderOnly ? List.of(leader.clientEndpoint()) : cluster.endpoints();
+    List<String> endpoints = targets(cluster, leader);
     String system = cluster.kind().displayName();
     LoadOptions o = spec.apply(shared).withTarget(endpoints, system);
     if (!warmup.isZero()) {

@@ -67,6 +67,7 @@ final class ProposalBatcher {
   /** How many writes waited when the current linger began. Guarded by {@link #lock}. */
   private int lingerStartWaiting;
 
+  /** The current linger's timeout. Guarded by {@link #lock}. */
   private @Nullable ScheduledFuture<?> lingerDeadline;
 
   /** No linger starts before this {@link #clock} time. Guarded by {@link #lock}. */
@@ -185,10 +186,8 @@ final class ProposalBatcher {
         lingerDeadline =
             Objects.requireNonNull(timer)
                 .schedule(() -> lingerTimedOut(id), lingerNanos, TimeUnit.NANOSECONDS);
-      } else if (waiting.isEmpty()) {
-        inFlight--;
       } else {
-        next = takeGroup();
+        next = passSlotOn();
       }
     }
     if (next != null) {
@@ -203,6 +202,18 @@ final class ProposalBatcher {
     } else {
       deliver(group, java.util.Objects.requireNonNull(reply));
     }
+  }
+
+  /**
+   * Hands a freed entry slot to the writes waiting, as the group to send, or gives it up when none
+   * wait. Call with the lock held.
+   */
+  private @Nullable List<Pending> passSlotOn() {
+    if (waiting.isEmpty()) {
+      inFlight--;
+      return null;
+    }
+    return takeGroup();
   }
 
   /** Ends the current linger and returns its deadline to cancel. Call with the lock held. */
@@ -229,11 +240,7 @@ final class ProposalBatcher {
       if (waiting.size() <= lingerStartWaiting) {
         lingerPausedUntil = clock.getAsLong() + LINGER_PAUSE_NANOS;
       }
-      if (waiting.isEmpty()) {
-        inFlight--;
-      } else {
-        next = takeGroup();
-      }
+      next = passSlotOn();
     }
     if (next != null) {
       send(next);
